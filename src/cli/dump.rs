@@ -1,0 +1,43 @@
+//! `tsq dump`: the model as JSON, one object per task sequence found.
+
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ReadArgs, read_input};
+use crate::inputs::expand;
+use crate::span::LineIndex;
+use std::io::Write;
+
+pub(crate) fn run(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
+    let (inputs, errors) = expand(&args.paths, args.stdin_filename.as_deref());
+    let mut code = EXIT_OK;
+    for e in &errors {
+        writeln!(err, "tsq: {}: {}", crate::inputs::display(&e.path), e.message)?;
+        code = EXIT_ERROR;
+    }
+    let mut items = Vec::new();
+    for input in &inputs {
+        let loaded = match read_input(input, args.input_format) {
+            Ok(l) => l,
+            Err(msg) => {
+                writeln!(err, "tsq: {msg}")?;
+                code = EXIT_ERROR;
+                continue;
+            }
+        };
+        for l in loaded {
+            match (&l.result, &l.source) {
+                (Ok(ts), Some(src)) => items.push(crate::dump::task_sequence(&l.path, &src.text, ts)),
+                (Err(p), src) => {
+                    let pos = src.as_ref().map_or((1, 1), |s| {
+                        let lc = LineIndex::new(&s.text).line_col(&s.text, p.span.start);
+                        (lc.line, lc.column)
+                    });
+                    writeln!(err, "{}:{}:{}: error[{}] {}", l.path, pos.0, pos.1, p.rule, p.message)?;
+                    code = code.max(EXIT_FINDINGS);
+                }
+                (Ok(_), None) => {}
+            }
+        }
+    }
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)?;
+    Ok(code)
+}

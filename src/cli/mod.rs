@@ -1,0 +1,97 @@
+//! The command line: argument parsing, dispatch and exit codes (0 clean, 1 findings or "would
+//! change", 2 usage error, unreadable path, broken config or internal error).
+
+mod check;
+mod dump;
+mod rules;
+
+use crate::container::{Format, Loaded, load_bytes};
+use crate::inputs::Input;
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: findings at or above the threshold, or a file `fmt --check` would change.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: usage error, unreadable path, broken config or internal error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// tsq: an offline toolkit and linter for ConfigMgr (MECM) and MDT task sequences.
+#[derive(Debug, Parser)]
+#[command(name = "tsq", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options shared by the commands that read task sequences.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReadArgs {
+    /// Files or directories (walked for *.xml and *.zip, honouring .gitignore); `-` reads stdin.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The name to print for standard input.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<String>,
+    /// Read every file as this container format instead of detecting it.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    input_format: Option<Format>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check task sequences against the rules.
+    Check(check::CheckArgs),
+    /// Print the model of task sequences as JSON.
+    Dump(ReadArgs),
+    /// List the rules.
+    Rules(rules::RulesArgs),
+    /// Print a rule's documentation.
+    Explain(rules::ExplainArgs),
+}
+
+/// Run tsq with `args` (the first is the program name); returns the exit code.
+pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let text = e.render().to_string();
+            let _ = if e.use_stderr() { write!(err, "{text}") } else { write!(out, "{text}") };
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Check(a) => check::run(&a, out, err),
+        Command::Dump(a) => dump::run(&a, out, err),
+        Command::Rules(a) => rules::list(&a, out),
+        Command::Explain(a) => rules::explain(&a, out, err),
+    };
+    result.unwrap_or_else(|e| {
+        let _ = writeln!(err, "tsq: cannot write output: {e}");
+        EXIT_ERROR
+    })
+}
+
+/// Read one input into loaded task sequences; `Err` is a one-sentence message for stderr.
+pub(crate) fn read_input(input: &Input, force: Option<Format>) -> Result<Vec<Loaded>, String> {
+    match input {
+        Input::File(p) => {
+            let display = crate::inputs::display(p);
+            let bytes = std::fs::read(p).map_err(|e| format!("{display}: cannot read the file: {e}"))?;
+            Ok(load_bytes(&display, bytes, force))
+        }
+        Input::Stdin(name) => {
+            let mut bytes = Vec::new();
+            std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("{name}: cannot read standard input: {e}"))?;
+            Ok(load_bytes(name, bytes, force))
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! `tsq rules` and `tsq explain`.
+
+use super::{EXIT_ERROR, EXIT_OK};
+use crate::rules::{RULES, find};
+use std::io::Write;
+
+/// Arguments of `tsq rules`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ListFormat {
+    Human,
+    Json,
+}
+
+/// Arguments of `tsq explain`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ExplainArgs {
+    /// The rule's name, as `tsq rules` lists it.
+    rule: String,
+}
+
+pub(crate) fn list(args: &RulesArgs, out: &mut dyn Write) -> std::io::Result<u8> {
+    match args.format {
+        ListFormat::Json => {
+            let rules: Vec<_> = RULES
+                .iter()
+                .map(|r| {
+                    let m = r.meta();
+                    serde_json::json!({ "name": m.name, "group": m.group, "severity": m.severity, "summary": m.summary })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &rules)?;
+            writeln!(out)?;
+        }
+        ListFormat::Human => {
+            let width = RULES.iter().map(|r| r.meta().name.len()).max().unwrap_or(0);
+            for r in RULES {
+                let m = r.meta();
+                writeln!(out, "{:width$}  {:12} {:8} {}", m.name, m.group.name(), m.severity.name(), m.summary)?;
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+pub(crate) fn explain(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
+    let Some(rule) = find(&args.rule) else {
+        writeln!(err, "tsq: unknown rule `{}` (see `tsq rules`)", args.rule)?;
+        return Ok(EXIT_ERROR);
+    };
+    let m = rule.meta();
+    writeln!(out, "{} ({}, {} by default)\n", m.name, m.group.name(), m.severity.name())?;
+    write!(out, "{}", m.docs)?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,294 @@
+//! Finding the task sequence inside each container format: raw `<sequence>`, MDT `ts.xml`,
+//! CIM-XML `object.xml`, the ConfigMgr 2007 `<SmsTaskSequencePackage>` wrapper and console
+//! export `.zip` archives.
+
+mod archive;
+mod cim;
+
+pub use archive::{ARCHIVE_MEMBER_LIMIT, Shipped};
+
+use crate::model::{Package, PackageReference, Property, Sequence, Value, build_sequence};
+use crate::source::{DecodeError, Encoding, SourceFile, declared_encoding};
+use crate::span::{OffsetMap, Span, unescape_mapped};
+use crate::syntax;
+use serde::Serialize;
+
+/// The container a task sequence was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// A bare ConfigMgr `<sequence version="3.10">`.
+    RawSequence,
+    /// An MDT `ts.xml` or template (`<sequence version="3.00" name=… description=…>`).
+    MdtTs,
+    /// A console-export `object.xml` (`<INSTANCE CLASSNAME="SMS_TaskSequencePackage">`).
+    CmObjectXml,
+    /// The ConfigMgr 2007 `<SmsTaskSequencePackage>` wrapper.
+    SmsTaskSequencePackage,
+}
+
+impl Format {
+    /// The kebab-case name used in output.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::RawSequence => "raw-sequence",
+            Self::MdtTs => "mdt-ts",
+            Self::CmObjectXml => "cm-object-xml",
+            Self::SmsTaskSequencePackage => "sms-task-sequence-package",
+        }
+    }
+}
+
+/// A task sequence found in a file, with its container facts.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskSequence {
+    /// The container format.
+    pub format: Format,
+    /// Package-level properties (object.xml and the 2007 wrapper), `None` for bare sequences.
+    pub package: Option<Package>,
+    /// The sequence.
+    pub sequence: Sequence,
+    /// The span of the sequence text in the file (the CDATA content for object.xml).
+    pub sequence_span: Span,
+    /// The encoding the file was read in.
+    pub encoding: Encoding,
+    /// The XML declaration's `encoding="…"` value, if any.
+    pub declared_encoding: Option<Value>,
+    /// Objects shipped in the same export archive (dependency packages).
+    pub shipped: Vec<Shipped>,
+}
+
+/// Why no task sequence could be read from a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// `xml-syntax` or `unsupported-format`.
+    pub rule: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// Where, in the file's decoded text.
+    pub span: Span,
+}
+
+impl Problem {
+    fn syntax(message: impl Into<String>, span: Span) -> Self {
+        Self { rule: "xml-syntax", message: message.into(), span }
+    }
+
+    fn unsupported(message: impl Into<String>, span: Span) -> Self {
+        Self { rule: "unsupported-format", message: message.into(), span }
+    }
+}
+
+/// One file (or archive member) and what was read from it.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The decoded file (`None` when it could not be decoded).
+    pub source: Option<SourceFile>,
+    /// The path as printed.
+    pub path: String,
+    /// The task sequence, or why there is none.
+    pub result: Result<TaskSequence, Problem>,
+}
+
+/// Read `bytes` (a file or stdin) named `path`: an archive gives one entry per task sequence.
+#[must_use]
+pub fn load_bytes(path: &str, bytes: Vec<u8>, force: Option<Format>) -> Vec<Loaded> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return archive::load(path, &bytes, force);
+    }
+    vec![load_text(path, bytes, force)]
+}
+
+/// Decode and read one XML file.
+#[must_use]
+pub fn load_text(path: &str, bytes: Vec<u8>, force: Option<Format>) -> Loaded {
+    match SourceFile::decode(path, bytes) {
+        Ok(source) => {
+            let result = parse(&source, force);
+            Loaded { path: path.to_owned(), source: Some(source), result }
+        }
+        Err(e) => Loaded { path: path.to_owned(), source: None, result: Err(decode_problem(&e)) },
+    }
+}
+
+/// The problem for undecodable bytes; its span is the byte offset in the file.
+#[must_use]
+pub fn decode_problem(e: &DecodeError) -> Problem {
+    Problem::syntax(format!("the file cannot be decoded: {e}"), Span::at(e.offset()))
+}
+
+/// The name of the first element in `text`, and its offset.
+fn root_name(text: &str) -> Option<(&str, usize)> {
+    let mut rest = text;
+    let mut off = 0;
+    loop {
+        let lt = rest.find('<')?;
+        let tail = rest.get(lt..)?;
+        let skip = if tail.starts_with("<?") {
+            tail.find("?>")? + 2
+        } else if tail.starts_with("<!--") {
+            tail.find("-->")? + 3
+        } else if tail.starts_with("<!") {
+            tail.find('>')? + 1
+        } else {
+            let name_end = tail.get(1..)?.find(|c: char| c.is_whitespace() || c == '>' || c == '/')? + 1;
+            return Some((tail.get(1..name_end)?, off + lt));
+        };
+        off += lt + skip;
+        rest = tail.get(skip..)?;
+    }
+}
+
+/// Find and build the task sequence in a decoded file.
+pub fn parse(source: &SourceFile, force: Option<Format>) -> Result<TaskSequence, Problem> {
+    let text = source.text.as_str();
+    let declared = declared_encoding(text).map(|(raw, span)| Value { raw: raw.to_owned(), span });
+    let root = root_name(text);
+    let is_cim = match force {
+        Some(f) => f == Format::CmObjectXml,
+        None => root.is_some_and(|(n, _)| n == "INSTANCE"),
+    };
+    let mut ts = if is_cim {
+        parse_cim(text)?
+    } else {
+        let doc = syntax::parse(text).map_err(|e| Problem::syntax(e.message, e.span))?;
+        from_document(text, &doc, force)?
+    };
+    ts.encoding = source.encoding;
+    ts.declared_encoding = declared;
+    Ok(ts)
+}
+
+fn empty_ts(format: Format, sequence: Sequence, sequence_span: Span) -> TaskSequence {
+    TaskSequence { format, package: None, sequence, sequence_span, encoding: Encoding::Utf8, declared_encoding: None, shipped: Vec::new() }
+}
+
+fn build(text: &str, map: OffsetMap, seq: roxmltree::Node<'_, '_>) -> Result<Sequence, Problem> {
+    build_sequence(text, map, seq).map_err(|e| Problem::syntax(e.message, e.span))
+}
+
+fn from_document(text: &str, doc: &roxmltree::Document<'_>, force: Option<Format>) -> Result<TaskSequence, Problem> {
+    let root = doc.root_element();
+    let root_span = Span::new(root.range().start, root.range().start + 1 + root.tag_name().name().len());
+    match (root.tag_name().name(), force) {
+        ("sequence", f) if f != Some(Format::SmsTaskSequencePackage) => {
+            let is_mdt = root.has_attribute("name") || root.has_attribute("description");
+            let format = match f {
+                Some(f) => f,
+                None if is_mdt => Format::MdtTs,
+                None => Format::RawSequence,
+            };
+            let span = Span::new(root.range().start, root.range().end);
+            Ok(empty_ts(format, build(text, OffsetMap::verbatim(0), root)?, span))
+        }
+        ("SmsTaskSequencePackage", None | Some(Format::SmsTaskSequencePackage)) => {
+            let seq = root
+                .children()
+                .find(|c| c.has_tag_name("SequenceData"))
+                .and_then(|d| d.children().find(|c| c.has_tag_name("sequence")))
+                .ok_or_else(|| Problem::unsupported("`SmsTaskSequencePackage` has no `SequenceData/sequence`", root_span))?;
+            let span = Span::new(seq.range().start, seq.range().end);
+            let mut ts = empty_ts(Format::SmsTaskSequencePackage, build(text, OffsetMap::verbatim(0), seq)?, span);
+            ts.package = Some(wrapper_package(text, root));
+            Ok(ts)
+        }
+        (name, _) => Err(Problem::unsupported(
+            format!(
+                "`<{name}>` is not a task-sequence container (expected `<sequence>`, `<SmsTaskSequencePackage>` or an `SMS_TaskSequencePackage` instance)"
+            ),
+            root_span,
+        )),
+    }
+}
+
+/// Properties of the 2007 wrapper: each child element but `SequenceData`.
+fn wrapper_package(text: &str, root: roxmltree::Node<'_, '_>) -> Package {
+    let content = |n: roxmltree::Node<'_, '_>| -> Value {
+        let r = n.range();
+        let whole = text.get(r.clone()).unwrap_or("");
+        let open_end = whole.find('>').map_or(whole.len(), |i| i + 1);
+        let self_closing = whole.get(..open_end).is_some_and(|t| t.ends_with("/>"));
+        let close = if self_closing { open_end } else { whole.rfind("</").unwrap_or(open_end).max(open_end) };
+        Value { raw: whole.get(open_end..close).unwrap_or("").to_owned(), span: Span::new(r.start + open_end, r.start + close) }
+    };
+    let mut pkg = Package { span: Span::new(root.range().start, root.range().end), ..Package::default() };
+    for c in root.children().filter(roxmltree::Node::is_element) {
+        let name = c.tag_name().name();
+        let span = Span::new(c.range().start, c.range().end);
+        match name {
+            "SequenceData" => {}
+            "References" => {
+                pkg.references_span = Some(span);
+                let attr = |r: roxmltree::Node<'_, '_>, n: &str| {
+                    r.attributes().find(|a| a.name() == n).map(|a| Value {
+                        raw: text.get(a.range_value()).unwrap_or("").to_owned(),
+                        span: Span::new(a.range_value().start, a.range_value().end),
+                    })
+                };
+                let refs = c
+                    .children()
+                    .filter(|r| r.has_tag_name("Reference"))
+                    .map(|r| PackageReference {
+                        span: Span::new(r.range().start, r.range().end),
+                        package: attr(r, "Package"),
+                        program: attr(r, "Program"),
+                        kind: attr(r, "Type"),
+                    })
+                    .collect();
+                pkg.references = Some(refs);
+            }
+            _ => {
+                let has_elements = c.children().any(|x| x.is_element());
+                let value = (!has_elements).then(|| content(c));
+                let array_len = has_elements.then(|| c.children().filter(roxmltree::Node::is_element).count());
+                pkg.properties.push(Property { name: name.to_owned(), span, value, array_len });
+            }
+        }
+    }
+    pkg
+}
+
+/// A CIM-XML `object.xml`: the outer instance is read by a streaming reader (the `Icon` byte array
+/// can be 140,000 elements), the `Sequence` property's text as a second document.
+fn parse_cim(text: &str) -> Result<TaskSequence, Problem> {
+    let inst = cim::read_instance(text)?;
+    if inst.class != "SMS_TaskSequencePackage" {
+        return Err(Problem::unsupported(
+            format!("a CIM-XML instance of `{}` is not a task sequence (expected `SMS_TaskSequencePackage`)", inst.class),
+            inst.class_span,
+        ));
+    }
+    let prop = inst.package.property("Sequence");
+    let Some(value) = prop.and_then(|p| p.value.clone()) else {
+        let span = prop.map_or(inst.package.span, |p| p.span);
+        return Err(Problem::unsupported("the `SMS_TaskSequencePackage` instance has no `Sequence` value", span));
+    };
+    let (seq_text, map) = sequence_text(&value)?;
+    let doc = syntax::parse(&seq_text).map_err(|e| Problem::syntax(e.message, map.span(e.span)))?;
+    let root = doc.root_element();
+    if !root.has_tag_name("sequence") {
+        let at = map.span(Span::new(root.range().start, root.range().start + 1));
+        return Err(Problem::unsupported(format!("the `Sequence` property holds `<{}>`, not `<sequence>`", root.tag_name().name()), at));
+    }
+    let seq = build(&seq_text, map.clone(), root)?;
+    let span = map.span(Span::new(root.range().start, root.range().end));
+    let mut ts = empty_ts(Format::CmObjectXml, seq, span);
+    ts.package = Some(inst.package);
+    Ok(ts)
+}
+
+/// The sequence text of a `Sequence` value: CDATA content verbatim, or entity-escaped text decoded.
+fn sequence_text(value: &Value) -> Result<(String, OffsetMap), Problem> {
+    let raw = value.raw.as_str();
+    let lead = raw.len() - raw.trim_start().len();
+    let trimmed = raw.trim();
+    if let Some(inner) = trimmed.strip_prefix("<![CDATA[").and_then(|r| r.strip_suffix("]]>")) {
+        if inner.contains("]]>") {
+            return Err(Problem::unsupported("the `Sequence` value has more than one CDATA section", value.span));
+        }
+        let base = value.span.start + lead + 9;
+        return Ok((inner.to_owned(), OffsetMap::verbatim(base)));
+    }
+    Ok(unescape_mapped(raw, value.span.start))
+}

@@ -1,0 +1,23 @@
+//! tsq: an offline toolkit and linter for Microsoft Configuration Manager (ConfigMgr/MECM) and
+//! MDT task sequences.
+//!
+//! The pipeline: [`source`] decodes bytes (UTF-8, UTF-16, BOM) → [`container`] finds the
+//! sequence inside a raw file, an MDT `ts.xml`, a CIM-XML `object.xml`, the 2007
+//! `<SmsTaskSequencePackage>` wrapper or an export `.zip` → [`syntax`] checks well-formedness
+//! (roxmltree) → [`model`] builds the typed, spanned model → rules check it → reports render it;
+//! [`writer`] writes files back byte for byte, or formatted.
+
+pub mod cli;
+pub mod config;
+pub mod container;
+pub mod diagnostic;
+pub mod dump;
+pub mod inputs;
+pub mod inventory;
+pub mod lint;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod span;
+pub mod syntax;

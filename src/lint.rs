@@ -1,0 +1,172 @@
+//! Running the rules over loaded files: selection, severity overrides and suppressions.
+
+use crate::config::{Config, Level};
+use crate::container::{Loaded, TaskSequence};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::inventory::Inventory;
+use crate::rules::{Ctx, RULES, Rule};
+use crate::source::SourceFile;
+use crate::span::Span;
+
+/// What to run and how.
+#[derive(Debug, Default)]
+pub struct Settings {
+    /// The configuration (`tsq.toml` or defaults).
+    pub config: Config,
+    /// `--select`: only these rules or groups (empty: all).
+    pub select: Vec<String>,
+    /// `--ignore`: not these rules or groups.
+    pub ignore: Vec<String>,
+    /// `--inventory`.
+    pub inventory: Option<Inventory>,
+}
+
+impl Settings {
+    /// The severity `rule` runs at, or `None` when it is off.
+    #[must_use]
+    pub fn level(&self, rule: &dyn Rule) -> Option<Severity> {
+        let meta = rule.meta();
+        let group = meta.group.name();
+        let named = |list: &[String]| list.iter().any(|s| s == meta.name || *s == group);
+        if (!self.select.is_empty() && !named(&self.select)) || named(&self.ignore) {
+            return None;
+        }
+        match self.config.level(meta.name) {
+            Some(Level::Off) => None,
+            Some(Level::On(s)) => Some(s),
+            None => Some(meta.severity),
+        }
+    }
+}
+
+/// The findings for one file (or archive member).
+#[derive(Debug)]
+pub struct FileResult {
+    /// The path as printed.
+    pub path: String,
+    /// The decoded file, for positions and snippets.
+    pub source: Option<SourceFile>,
+    /// Findings in order of position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Indices of config `[[suppress]]` entries that silenced something here.
+    pub used_suppressions: Vec<usize>,
+}
+
+/// Check one loaded file.
+#[must_use]
+pub fn check(loaded: Loaded, settings: &Settings) -> FileResult {
+    let mut diags = Vec::new();
+    let mut used = Vec::new();
+    match &loaded.result {
+        Err(problem) => {
+            if let Some(rule) = crate::rules::find(problem.rule) {
+                if let Some(sev) = settings.level(rule) {
+                    diags.push(Diagnostic::new(rule.meta().name, sev, problem.span, problem.message.clone()));
+                }
+            }
+        }
+        Ok(ts) => {
+            diags = run_rules(ts, settings);
+            diags = apply_inline_suppressions(ts, diags, settings);
+            diags = apply_config_suppressions(&loaded.path, diags, &settings.config, &mut used);
+        }
+    }
+    diags.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.span.end.cmp(&b.span.end)).then(a.rule.cmp(b.rule)));
+    FileResult { path: loaded.path, source: loaded.source, diagnostics: diags, used_suppressions: used }
+}
+
+/// Run every enabled rule over a task sequence.
+#[must_use]
+pub fn run_rules(ts: &TaskSequence, settings: &Settings) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for &rule in RULES {
+        let Some(level) = settings.level(rule) else { continue };
+        let configured = settings.config.level(rule.meta().name).is_some();
+        let mut cx = Ctx::new(rule, ts, settings.config.options(rule.meta().name), settings.inventory.as_ref());
+        rule.check(&mut cx);
+        out.extend(cx.into_diagnostics().into_iter().map(|mut d| {
+            if configured {
+                d.severity = level;
+            }
+            d
+        }));
+    }
+    out
+}
+
+/// An inline `<!-- tsq-ignore rule[, rule]: reason -->` comment.
+struct Inline {
+    rules: Vec<String>,
+    comment: Span,
+    scope: Span,
+    used: bool,
+}
+
+/// Parse a comment's text as a suppression.
+fn parse_inline(text: &str) -> Option<Vec<String>> {
+    let rest = text.trim().strip_prefix("tsq-ignore")?;
+    let names = rest.split(':').next().unwrap_or("");
+    let rules: Vec<String> = names.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+    (!rules.is_empty()).then_some(rules)
+}
+
+fn apply_inline_suppressions(ts: &TaskSequence, diags: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic> {
+    let mut inlines: Vec<Inline> =
+        ts.sequence
+            .walk()
+            .flat_map(|v| {
+                v.node.leading_comments.iter().filter_map(move |c| {
+                    parse_inline(&c.raw).map(|rules| Inline { rules, comment: c.span, scope: v.node.span, used: false })
+                })
+            })
+            .collect();
+    let mut kept: Vec<Diagnostic> = diags
+        .into_iter()
+        .filter(|d| {
+            let hit = inlines
+                .iter_mut()
+                .find(|s| s.rules.iter().any(|r| r == d.rule) && d.span.start >= s.scope.start && d.span.end <= s.scope.end);
+            match hit {
+                Some(s) => {
+                    s.used = true;
+                    false
+                }
+                None => true,
+            }
+        })
+        .collect();
+    if let Some(rule) = crate::rules::find("unused-suppression") {
+        if let Some(sev) = settings.level(rule) {
+            for s in inlines.iter().filter(|s| !s.used) {
+                let names = s.rules.join(", ");
+                kept.push(
+                    Diagnostic::new(rule.meta().name, sev, s.comment, format!("`tsq-ignore {names}` suppresses nothing"))
+                        .with_help("remove the comment, or move it to just before the step or group it is meant for"),
+                );
+            }
+        }
+    }
+    kept
+}
+
+fn apply_config_suppressions(path: &str, diags: Vec<Diagnostic>, config: &Config, used: &mut Vec<usize>) -> Vec<Diagnostic> {
+    if config.suppress.is_empty() {
+        return diags;
+    }
+    diags
+        .into_iter()
+        .filter(|d| {
+            let hit = config.suppress.iter().position(|s| {
+                s.rule == d.rule
+                    && s.path.is_match(path)
+                    && s.step.as_ref().is_none_or(|g| d.step_path.as_deref().is_some_and(|p| g.is_match(p)))
+            });
+            if let Some(i) = hit {
+                if !used.contains(&i) {
+                    used.push(i);
+                }
+            }
+            hit.is_none()
+        })
+        .collect()
+}

@@ -1,0 +1,89 @@
+//! The rule engine: the [`Rule`] trait, its metadata, the registry and the per-file context.
+
+mod context;
+
+pub use context::Ctx;
+
+use crate::diagnostic::Severity;
+
+/// What a rule is about; used to list and select rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Group {
+    /// Reading the file: XML, encodings, formats.
+    Syntax,
+    /// The sequence schema: versions, step types, attribute values.
+    Schema,
+    /// Package, application and child task-sequence references.
+    References,
+    /// Package-level properties of exports.
+    Package,
+    /// The shape of the step tree.
+    Structure,
+    /// Conditions.
+    Conditions,
+    /// Task-sequence variables.
+    Variables,
+    /// Secrets and credentials.
+    Security,
+    /// WinPE versus full OS, and the phases of a deployment.
+    Environment,
+    /// Size limits.
+    Size,
+    /// Suppressions themselves.
+    Suppression,
+}
+
+impl Group {
+    /// The lower-case name.
+    #[must_use]
+    pub fn name(self) -> String {
+        format!("{self:?}").to_lowercase()
+    }
+}
+
+/// Static facts about a rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Kebab-case name: the only public identifier.
+    pub name: &'static str,
+    /// What it is about.
+    pub group: Group,
+    /// Severity unless configured otherwise.
+    pub severity: Severity,
+    /// One line, lower-case start, no trailing period.
+    pub summary: &'static str,
+    /// The Markdown documentation (`rules/<name>.md`).
+    pub docs: &'static str,
+}
+
+/// A check over one task sequence's model.
+pub trait Rule: Sync {
+    /// The rule's metadata.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Report findings through `cx`.
+    fn check(&self, cx: &mut Ctx<'_>);
+}
+
+macro_rules! registry {
+    ($($module:ident => $ty:ident,)*) => {
+        $(mod $module;)*
+        /// Every rule, sorted by name.
+        pub static RULES: &[&dyn Rule] = &[$(&$module::$ty,)*];
+    };
+}
+
+registry! {
+    schema_version => SchemaVersion,
+    unsupported_format => UnsupportedFormat,
+    xml_syntax => XmlSyntax,
+}
+
+/// A rule by name.
+#[must_use]
+pub fn find(name: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.meta().name == name)
+}
+
+/// Rules whose findings come from reading the file rather than from the model.
+pub const LOADER_RULES: [&str; 2] = ["xml-syntax", "unsupported-format"];

@@ -1,0 +1,218 @@
+//! Byte spans into decoded source text, and their conversion to lines and columns.
+
+use serde::Serialize;
+
+/// A half-open byte range `start..end` into a [`crate::source::SourceFile`]'s decoded text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    #[must_use]
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    /// An empty span at `at`.
+    #[must_use]
+    pub const fn at(at: usize) -> Self {
+        Self { start: at, end: at }
+    }
+
+    /// The length in bytes.
+    #[must_use]
+    pub const fn len(self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// Whether the span covers no byte.
+    #[must_use]
+    pub const fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+
+    /// This span moved right by `base` bytes.
+    #[must_use]
+    pub const fn shift(self, base: usize) -> Self {
+        Self { start: self.start + base, end: self.end + base }
+    }
+}
+
+/// A 1-based line and column; the column counts characters, not bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LineCol {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+}
+
+/// Line starts of a text, for turning byte offsets into lines and columns.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Index the line starts of `text` (a line ends at `\n`; `\r\n` counts once).
+    #[must_use]
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        Self { starts }
+    }
+
+    /// The line and column of byte `offset` in `text` (clamped to the text).
+    #[must_use]
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let column = text.get(start..offset).map_or_else(
+            || text.as_bytes().get(start..offset).map_or(0, |b| String::from_utf8_lossy(b).chars().count()),
+            |s| s.chars().count(),
+        ) + 1;
+        LineCol { line, column }
+    }
+
+    /// The byte offset of a 1-based `row` and character `col` (as roxmltree reports them).
+    #[must_use]
+    pub fn offset(&self, text: &str, row: usize, col: usize) -> usize {
+        let Some(&start) = self.starts.get(row.saturating_sub(1)) else {
+            return text.len();
+        };
+        let rest = text.get(start..).unwrap_or("");
+        rest.char_indices().nth(col.saturating_sub(1)).map_or(text.len(), |(i, _)| start + i)
+    }
+}
+
+/// Maps offsets in a decoded copy of some text back to offsets in the original.
+///
+/// Used where a document sits entity-escaped inside another (the Set Dynamic Variables rules, an
+/// escaped `Sequence` property): each checkpoint says "decoded offset `d` is source offset `s`",
+/// and offsets between checkpoints advance one for one.
+#[derive(Debug, Clone, Default)]
+pub struct OffsetMap {
+    base: usize,
+    points: Vec<(usize, usize)>,
+}
+
+impl OffsetMap {
+    /// A map that only adds `base` (verbatim text such as CDATA).
+    #[must_use]
+    pub fn verbatim(base: usize) -> Self {
+        Self { base, points: Vec::new() }
+    }
+
+    /// The source offset of decoded offset `d`.
+    #[must_use]
+    pub fn map(&self, d: usize) -> usize {
+        let i = self.points.partition_point(|&(pd, _)| pd <= d);
+        match i.checked_sub(1).and_then(|i| self.points.get(i)) {
+            Some(&(pd, ps)) => ps + (d - pd),
+            None => self.base + d,
+        }
+    }
+
+    /// Map a whole span.
+    #[must_use]
+    pub fn span(&self, s: Span) -> Span {
+        if self.points.is_empty() {
+            return s.shift(self.base);
+        }
+        Span::new(self.map(s.start), self.map(s.end))
+    }
+}
+
+/// Decode the five predefined XML entities and character references of `raw`, recording where
+/// each decoded byte came from. `base` is the offset of `raw` in the source. Unknown entities are
+/// kept as written.
+#[must_use]
+pub fn unescape_mapped(raw: &str, base: usize) -> (String, OffsetMap) {
+    let mut out = String::with_capacity(raw.len());
+    let mut points = Vec::new();
+    let mut rest = raw;
+    let mut pos = 0;
+    while let Some(amp) = rest.find('&') {
+        let (before, after) = rest.split_at(amp);
+        out.push_str(before);
+        pos += amp;
+        let decoded = after.find(';').filter(|&semi| semi <= 12).and_then(|semi| {
+            let ent = after.get(1..semi)?;
+            decode_entity(ent).map(|c| (c, semi + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                points.push((out.len(), base + pos));
+                out.push(c);
+                pos += len;
+                points.push((out.len(), base + pos));
+                rest = after.get(len..).unwrap_or("");
+            }
+            None => {
+                out.push('&');
+                pos += 1;
+                rest = after.get(1..).unwrap_or("");
+            }
+        }
+    }
+    out.push_str(rest);
+    (out, OffsetMap { base, points })
+}
+
+/// Decode the body of an entity reference (`amp`, `#10`, `#x41`).
+#[must_use]
+pub fn decode_entity(ent: &str) -> Option<char> {
+    match ent {
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "amp" => Some('&'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => {
+            let num = ent.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
+/// Decode entities in `raw` without a map (for typed views of attribute values and text).
+#[must_use]
+pub fn unescape(raw: &str) -> std::borrow::Cow<'_, str> {
+    if raw.contains('&') { std::borrow::Cow::Owned(unescape_mapped(raw, 0).0) } else { std::borrow::Cow::Borrowed(raw) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "ab\r\ncé<x";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        let lt = text.find('<').unwrap();
+        assert_eq!(idx.line_col(text, lt), LineCol { line: 2, column: 3 });
+        assert_eq!(idx.offset(text, 2, 3), lt);
+    }
+
+    #[test]
+    fn unescape_maps_back() {
+        let raw = "a&lt;b&amp;&#x41;z";
+        let (s, map) = unescape_mapped(raw, 100);
+        assert_eq!(s, "a<b&Az");
+        assert_eq!(map.map(0), 100);
+        assert_eq!(map.map(1), 101); // '<' comes from "&lt;"
+        assert_eq!(map.map(2), 105); // 'b'
+        assert_eq!(map.map(5), 117); // 'z'
+    }
+}
