@@ -6,6 +6,9 @@
 //! third-party data: it is read in place and only aggregates are printed (`corpus.md` §2.2).
 //! `TSQ_REQUIRE_CORPUS=1` turns a missing corpus into a failure.
 
+// Tests may unwrap and index: a panic is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 use std::collections::BTreeMap;
@@ -95,7 +98,8 @@ fn independent_count(text: &str) -> Result<Counts, String> {
                 }
             }
             Event::End(_) => {
-                if stack.pop().as_deref() == Some("PROPERTY") && stack.len() == 1 {
+                let closed = stack.pop();
+                if closed.as_deref() == Some("PROPERTY") && stack.len() == 1 {
                     in_sequence_property = false;
                 }
             }
@@ -183,7 +187,13 @@ impl Run {
     }
 }
 
-fn check_file(run: &mut Run, dir: &Path, row: &BTreeMap<String, String>, totals: &mut (Counts, Counts, Counts), formats: &mut BTreeMap<String, usize>) {
+fn check_file(
+    run: &mut Run,
+    dir: &Path,
+    row: &BTreeMap<String, String>,
+    totals: &mut (Counts, Counts, Counts),
+    formats: &mut BTreeMap<String, usize>,
+) {
     let rel = row["path"].as_str();
     let bytes = match std::fs::read(dir.join(rel)) {
         Ok(b) => b,
@@ -205,7 +215,10 @@ fn check_file(run: &mut Run, dir: &Path, row: &BTreeMap<String, String>, totals:
         let line_len = lines.get(lc.line - 1).map_or(0, |l| l.chars().count());
         let sane = lc.line >= 1 && lc.line <= lines.len() && lc.column >= 1 && lc.column <= line_len + 1;
         run.check(rel, problem.rule == "xml-syntax" && sane, || {
-            format!("expected an xml-syntax problem at a real position, got {} at {}:{} ({})", problem.rule, lc.line, lc.column, problem.message)
+            format!(
+                "expected an xml-syntax problem at a real position, got {} at {}:{} ({})",
+                problem.rule, lc.line, lc.column, problem.message
+            )
         });
         println!("  malformed file: {}:{}: {} ({})", lc.line, lc.column, problem.rule, problem.message);
         match independent {
