@@ -144,10 +144,14 @@ fn main() {
         g.finish();
     }
     c.final_summary();
+    // No summary when criterion only lists or profiles (`--list`, `--profile-time`).
+    if std::env::args().any(|a| a == "--list" || a == "--profile-time" || a.starts_with("--profile-time=")) {
+        return;
+    }
 
     // Medians measured here, in one run, so the ratios compare like with like.
     println!();
-    println!("summary (median of interleaved runs; MB = 10^6 bytes)");
+    println!("summary: medians measured one after the other in this run (MB = 10^6 bytes; ratio = tsq-load / roxmltree)");
     println!("{:<45} {:>9} {:>11} {:>11} {:>11} {:>9} {:>11}", "input", "bytes", "roxmltree", "tsq-load", "load+write", "ratio", "tsq ms");
     for (name, bytes) in &inputs {
         let runs = if bytes.len() > 10_000_000 { 5 } else { 21 };
