@@ -381,3 +381,47 @@ fn oversized_zip_member_is_bounded() {
     let p = problem(&loaded[0]);
     assert!(p.message.contains("larger than"), "{}", p.message);
 }
+
+// ---- well-formedness of the CIM-XML wrapper (read by quick-xml, not roxmltree) -----------------
+
+/// Each case is an `object.xml` that is not well-formed; it must be an `xml-syntax` problem that
+/// points at the fault, never a loaded task sequence.
+#[test]
+fn malformed_object_xml_is_an_xml_syntax_problem() {
+    let seq = "<![CDATA[<sequence version=\"3.10\"><group name=\"g\"/></sequence>]]>";
+    let wrap = |before: &str, after: &str| {
+        format!(
+            "<INSTANCE CLASSNAME=\"SMS_TaskSequencePackage\"{before}><PROPERTY NAME=\"Sequence\"><VALUE>{seq}</VALUE></PROPERTY></INSTANCE>{after}"
+        )
+    };
+    let cases = [
+        ("undefined entity", wrap("><PROPERTY NAME=\"Name\"><VALUE>&bogus;</VALUE></PROPERTY", ""), "&bogus;"),
+        ("duplicate attribute", wrap(" CLASSNAME=\"x\"", ""), "CLASSNAME=\"x\""),
+        ("unquoted attribute", wrap("><PROPERTY NAME=Name><VALUE>x</VALUE></PROPERTY", ""), "Name>"),
+        ("text after the root", wrap("", "garbage"), "garbage"),
+        ("second root", wrap("", "<INSTANCE/>"), "<INSTANCE/>"),
+        ("CDATA after the root", wrap("", "<![CDATA[x]]>"), "<![CDATA[x]]>"),
+    ];
+    for (what, doc, at) in cases {
+        let loaded = load_one("object.xml", doc.clone().into_bytes());
+        let p = problem(&loaded);
+        assert_eq!(p.rule, "xml-syntax", "{what}: {p:?}");
+        let want = doc.rfind(at).unwrap();
+        assert!(p.span.start >= want.saturating_sub(60) && p.span.start <= want + at.len(), "{what}: {p:?} should point near byte {want}");
+    }
+    // Predefined entities and character references stay fine.
+    let ok = wrap("><PROPERTY NAME=\"Name\"><VALUE>a &amp; b &#233; &#x41;</VALUE></PROPERTY", "\r\n");
+    assert!(load_one("object.xml", ok.into_bytes()).result.is_ok());
+}
+
+/// A broken Set Dynamic Variables document is recorded on the step (the sequence still loads),
+/// with a message that carries no position of the unescaped text and a span in the file.
+#[test]
+fn broken_dynamic_rules_point_into_the_file() {
+    let doc = "<sequence version=\"3.10\"><step type=\"SMS_TaskSequence_SetDynamicVariablesAction\" name=\"d\"><defaultVarList><variable name=\"OSDSetDynamicVariablesRules\" property=\"Rules\">&lt;Rules&gt;&lt;Rule&gt;&lt;/Rules&gt;</variable></defaultVarList></step></sequence>";
+    let loaded = load_one("dyn.xml", doc.as_bytes().to_vec());
+    let ts = loaded.result.as_ref().unwrap();
+    let (message, span) = ts.sequence.steps[0].dynamic_rules.as_ref().unwrap().error.clone().expect("the error is recorded");
+    assert!(!message.contains(" at 1:"), "{message}");
+    assert!(doc[span.start..].starts_with("&lt;/Rules&gt;"), "{message} at {span:?}: {}", &doc[span.start..]);
+}

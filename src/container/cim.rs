@@ -4,6 +4,7 @@
 use super::Problem;
 use crate::model::{Package, PackageReference, Property, Value};
 use crate::span::Span;
+use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
@@ -58,6 +59,16 @@ pub fn read_instance(text: &str) -> Result<Instance, Problem> {
                 let empty = matches!(event, Event::Empty(_));
                 let name = e.name();
                 let name: &str = name.as_ref();
+                // Well-formedness of the attributes (syntax, duplicates): quick-xml reads them lazily.
+                if let Some(Err(err)) = e.attributes().find(Result::is_err) {
+                    return Err(attribute_problem(&err, before, after));
+                }
+                if stack.is_empty() && seen_root {
+                    return Err(Problem::syntax(
+                        format!("a second root element `<{name}>` after the end of the document's root element"),
+                        Span::new(before, before + 1 + name.len()),
+                    ));
+                }
                 let span = Span::new(before, after);
                 let frame = match (stack.last(), name) {
                     (None, "INSTANCE") if !seen_root => {
@@ -149,6 +160,26 @@ pub fn read_instance(text: &str) -> Result<Instance, Problem> {
                     Span::new(before, after),
                 ));
             }
+            Event::GeneralRef(ref r) => {
+                let known = matches!(&**r, "lt" | "gt" | "amp" | "quot" | "apos")
+                    || (r.is_char_ref() && matches!(r.resolve_char_ref(), Ok(Some(_))));
+                if !known {
+                    let r: &str = r;
+                    return Err(Problem::syntax(
+                        format!("the entity `&{r};` is not defined (entities are never expanded)"),
+                        Span::new(before, after),
+                    ));
+                }
+                if stack.is_empty() {
+                    return Err(Problem::syntax("text outside the root element", Span::new(before, after)));
+                }
+            }
+            Event::Text(ref t) if stack.is_empty() && !t.trim().is_empty() => {
+                return Err(Problem::syntax("text outside the root element", Span::new(before, after)));
+            }
+            Event::CData(_) if stack.is_empty() => {
+                return Err(Problem::syntax("a CDATA section outside the root element", Span::new(before, after)));
+            }
             Event::Eof => break,
             _ => {}
         }
@@ -163,6 +194,28 @@ pub fn read_instance(text: &str) -> Result<Instance, Problem> {
         package.references = Some(refs);
     }
     Ok(Instance { class, class_span, package })
+}
+
+/// A malformed attribute: quick-xml's message without its "position N: " prefix, pointing at the
+/// position it gives (relative to the tag's `<`).
+fn attribute_problem(err: &AttrError, tag_start: usize, tag_end: usize) -> Problem {
+    let at = match *err {
+        AttrError::ExpectedEq(p)
+        | AttrError::ExpectedValue(p)
+        | AttrError::UnquotedValue(p)
+        | AttrError::ExpectedQuote(p, _)
+        | AttrError::Duplicated(p, _) => p,
+    };
+    let text = err.to_string();
+    let message = match text.split_once(": ") {
+        Some((pos, rest)) if pos.starts_with("position ") => rest.to_owned(),
+        _ => text,
+    };
+    let message = match err {
+        AttrError::Duplicated(..) => "an attribute is given twice in the same start tag".to_owned(),
+        _ => message,
+    };
+    Problem::syntax(message, Span::at((tag_start + at).min(tag_end)))
 }
 
 fn finish_value(stack: &[Frame], package: &mut Package, refs: &mut [PackageReference], value: Value) {

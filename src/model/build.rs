@@ -266,9 +266,10 @@ fn dynamic_rules(value: &Value, depth: usize) -> Result<DynamicRules, BuildError
     let doc = match roxmltree::Document::parse_with_options(&inner, crate::syntax::options()) {
         Ok(doc) => doc,
         Err(e) => {
-            let index = crate::span::LineIndex::new(&inner);
-            let at = index.offset(&inner, e.pos().row as usize, e.pos().col as usize);
-            out.error = Some((e.to_string(), Span::at(map.map(at))));
+            // The message without roxmltree's "at row:col" (a position in the unescaped text, not
+            // in the file); the span is mapped to the file.
+            let err = crate::syntax::SyntaxError::from_roxmltree(&inner, &e);
+            out.error = Some((err.message, map.span(err.span)));
             return Ok(out);
         }
     };
