@@ -3,12 +3,13 @@
 //! The layout: one element per line, two spaces per level; group, step and subtasksequence
 //! attributes in ConfigMgr's order ([`NODE_ATTR_ORDER`], then the rest as written); other elements
 //! keep their attribute order. Attribute values, text, comments and processing instructions are
-//! copied from the **raw source**, never from decoded values, so entities and CDATA survive. An
-//! element without element children stays on one line with its content as written; an element
-//! holding non-whitespace text beside elements (mixed content) is copied verbatim; whitespace
-//! between elements is replaced by the layout. Empty elements keep their form (`<x />` or
-//! `<x></x>`), written as `<x />` when self-closing. Attribute values are quoted with `"` unless
-//! the value holds a `"`.
+//! copied from the **raw source**, never from decoded values, so entities and CDATA survive.
+//! `<variable>` and `<action>` (whose content is a value), and any element without element children
+//! outside the schema's structural elements ([`STRUCTURAL`]), stay on one line with their content
+//! as written. An element holding non-whitespace text beside elements (mixed content) is copied
+//! verbatim. Whitespace between elements, and whitespace-only content of a structural element, is
+//! layout. Empty elements keep their form (`<x />` or `<x></x>`), written as `<x />` when
+//! self-closing. Attribute values are quoted with `"` unless the value holds a `"`.
 //!
 //! Everything outside the sequence stays byte for byte: the prolog, a wrapper's other elements,
 //! the CIM-XML instance around an `object.xml` CDATA section (and the CDATA's trailing CRLF), the
@@ -35,6 +36,26 @@ use thiserror::Error;
 /// ConfigMgr's attribute order on `<group>`, `<step>` and `<subtasksequence>`.
 pub const NODE_ATTR_ORDER: [&str; 10] =
     ["type", "name", "description", "disable", "continueOnError", "timeout", "runIn", "successCodeList", "retryCount", "runFromNet"];
+
+/// Elements whose content is a value (`<variable>`, `<action>`): always one line, as written.
+pub const VALUES: [&str; 2] = ["variable", "action"];
+
+/// Elements of the task-sequence schema that only hold other elements: whitespace in them is
+/// layout, and comments in them go on their own lines.
+pub const STRUCTURAL: [&str; 12] = [
+    "sequence",
+    "group",
+    "step",
+    "subtasksequence",
+    "referenceList",
+    "globalVarList",
+    "defaultVarList",
+    "condition",
+    "operator",
+    "expression",
+    "osConditionGroup",
+    "osExpressionGroup",
+];
 
 /// Why a file was not formatted.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -244,9 +265,12 @@ impl<'t> Layout<'t> {
             let inner = self.raw(tag.end..range.end)?;
             let end_tag = tag.end + inner.rfind("</").ok_or_else(|| unverified("an end tag"))?;
             let kids: Vec<Node<'_, 't>> = node.children().filter(|c| !c.is_text()).collect();
-            if !kids.iter().any(Node::is_element) {
+            let structural = STRUCTURAL.contains(&tag.name);
+            let expand = !VALUES.contains(&tag.name) && (structural && !kids.is_empty() || kids.iter().any(Node::is_element));
+            if !expand {
+                let content = self.raw(tag.end..end_tag)?;
                 self.start_tag(&tag);
-                self.out.push_str(self.raw(tag.end..end_tag)?);
+                self.out.push_str(if structural && is_blank(content) { "" } else { content });
                 self.end_tag(tag.name);
                 continue;
             }
@@ -302,6 +326,15 @@ mod tests {
     fn indents_from_a_wrapper() {
         let text = "<SmsTaskSequencePackage>\n    <SequenceData>\n      <sequence version=\"3.00\"><step name=\"a\"/></sequence>\n    </SequenceData>\n</SmsTaskSequencePackage>";
         let want = "<SmsTaskSequencePackage>\n    <SequenceData>\n      <sequence version=\"3.00\">\n        <step name=\"a\" />\n      </sequence>\n    </SequenceData>\n</SmsTaskSequencePackage>";
+        assert_eq!(fmt(text), want);
+    }
+
+    #[test]
+    fn structural_whitespace_is_layout_values_are_kept() {
+        let text = "<sequence version=\"3.10\">\n<group name=\"a\">\n   </group><group name=\"b\"><!-- later --></group>\
+                    <step><defaultVarList><variable name=\"v\"> <b>x</b> </variable></defaultVarList><foo><!-- f --></foo></step></sequence>";
+        let want = "<sequence version=\"3.10\">\n  <group name=\"a\"></group>\n  <group name=\"b\">\n    <!-- later -->\n  </group>\n  <step>\n    \
+                    <defaultVarList>\n      <variable name=\"v\"> <b>x</b> </variable>\n    </defaultVarList>\n    <foo><!-- f --></foo>\n  </step>\n</sequence>";
         assert_eq!(fmt(text), want);
     }
 
