@@ -1,0 +1,49 @@
+//! `name-length`: a step or group name is empty, or longer than the console allows.
+
+use super::{Ctx, Group, Rule, RuleMeta};
+use crate::diagnostic::Severity;
+
+/// The rule.
+pub struct NameLength;
+
+static META: RuleMeta = RuleMeta {
+    name: "name-length",
+    group: Group::Schema,
+    severity: Severity::Error,
+    summary: "step or group name is empty or longer than the console allows",
+    docs: include_str!("../../rules/name-length.md"),
+};
+
+/// `AllowedLen("1-100")` on `SMS_TaskSequence_Step.Name`.
+const MAX: usize = 100;
+/// The editor's limit: "Name length can't exceed 50 characters".
+const EDITOR_MAX: usize = 50;
+
+impl Rule for NameLength {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let ts = cx.ts;
+        for visit in ts.sequence.walk() {
+            let node = visit.node;
+            let Some(value) = node.attr("name") else {
+                cx.report_at(&visit, node.start_tag, "the step has no `name` attribute").help("give it a name of 1 to 50 characters");
+                continue;
+            };
+            let len = value.text().chars().count();
+            if len == 0 {
+                let span = node.attrs.attr("name").map_or(value.span, |a| a.span);
+                cx.report_at(&visit, span, "the name is empty").help("give it a name of 1 to 50 characters");
+            } else if len > MAX {
+                cx.report_at(&visit, value.span, format!("name `{}` is {len} characters long; the limit is {MAX}", value.raw))
+                    .help("shorten the name to 50 characters or fewer and move the detail into the description");
+            } else if len > EDITOR_MAX {
+                cx.report_at(&visit, value.span, format!("name `{}` is {len} characters long; the editor allows {EDITOR_MAX}", value.raw))
+                    .help("shorten the name to 50 characters or fewer and move the detail into the description")
+                    .severity(Severity::Warning);
+            }
+        }
+    }
+}
