@@ -50,7 +50,7 @@ pub(crate) fn expr_kind(type_name: &str) -> Option<ExprKind> {
 }
 
 const COMPARE: &[&str] = &["equals", "notEquals", "less", "lessEqual", "greater", "greaterEqual"];
-const VARIABLE_OPS: &[&str] = &["exists", "notExists", "equals", "notEquals", "less", "lessEqual", "greater", "greaterEqual"];
+const VARIABLE_OPS: &[&str] = &["exists", "notExists", "equals", "notEquals", "less", "lessEqual", "greater", "greaterEqual", "like"];
 const REGISTRY_OPS: &[&str] = &["exists", "notExists", "nonExists", "equals", "notEquals", "less", "lessEqual", "greater", "greaterEqual"];
 const SOFTWARE_OPS: &[&str] = &["AnyVersion", "ThisVersion"];
 

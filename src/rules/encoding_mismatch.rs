@@ -18,12 +18,10 @@ static META: RuleMeta = RuleMeta {
 /// Whether `label` names an ASCII-compatible single-byte code page (`windows-1252`,
 /// `iso-8859-1`, `us-ascii`, …), which reads pure ASCII text exactly as UTF-8 does.
 fn ascii_compatible(label: &str) -> bool {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let number = |s: &str, range: std::ops::RangeInclusive<u32>| s.parse::<u32>().is_ok_and(|n| range.contains(&n));
     ["ascii", "us-ascii", "latin1", "latin-1", "iso-latin-1"].contains(&label)
-        || label.strip_prefix("windows-").is_some_and(|r| r.starts_with("125") && digits(r))
-        || label.strip_prefix("cp").is_some_and(|r| r.starts_with("125") && digits(r))
-        || label.strip_prefix("iso-8859-").is_some_and(digits)
-        || label.strip_prefix("iso8859-").is_some_and(digits)
+        || label.strip_prefix("windows-").or_else(|| label.strip_prefix("cp")).is_some_and(|r| number(r, 1250..=1258))
+        || label.strip_prefix("iso-8859-").or_else(|| label.strip_prefix("iso8859-")).is_some_and(|r| number(r, 1..=16))
 }
 
 impl Rule for EncodingMismatch {
@@ -50,7 +48,7 @@ impl Rule for EncodingMismatch {
             Encoding::Utf8 => "change the declaration to `encoding=\"utf-8\"`, or remove `encoding=`",
             Encoding::Utf16Le | Encoding::Utf16Be => "change the declaration to `encoding=\"utf-16\"`, or re-save the file as UTF-8",
         };
-        let detail = if ascii_compatible(&label) { " and holds non-ASCII characters" } else { "" };
+        let detail = if ts.encoding == Encoding::Utf8 && ascii_compatible(&label) { " and holds non-ASCII characters" } else { "" };
         cx.report(declared.span, format!("the declaration says `{}` but the file is {actual}{detail}", declared.raw)).help(help);
     }
 }

@@ -39,10 +39,13 @@ impl Rule for InvalidSuccessCodes {
             let vars = node.variables.iter().filter(|v| v.name().to_ascii_lowercase().ends_with("successcodes")).map(|v| (v.name(), &v.value));
             for (name, value) in attrs.chain(vars) {
                 let Some(bad) = first_bad(value) else { continue };
+                let whole = value.raw.trim();
                 let message = if bad.is_empty() {
                     format!("`{name}` is empty")
+                } else if bad == whole {
+                    format!("`{name}` is `{whole}`, not a space-separated list of exit codes")
                 } else {
-                    format!("`{name}` is `{}`: `{bad}` is not an exit code", value.raw.trim())
+                    format!("`{name}` is `{whole}`, not a space-separated list of exit codes (`{bad}` is not one)")
                 };
                 cx.report_at(&visit, value.span, message).help("write decimal exit codes separated by spaces, for example `0 3010`");
             }

@@ -1,6 +1,7 @@
 //! `name-length`: a step or group name is empty, or longer than the console allows.
 
 use super::{Ctx, Group, Rule, RuleMeta};
+use crate::container::Format;
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -26,6 +27,8 @@ impl Rule for NameLength {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let ts = cx.ts;
+        // MDT Lite Touch sequences are edited in the Deployment Workbench, which has no 50-character limit.
+        let mdt = ts.format == Format::MdtTs;
         for visit in ts.sequence.walk() {
             let node = visit.node;
             let Some(value) = node.attr("name") else {
@@ -39,7 +42,7 @@ impl Rule for NameLength {
             } else if len > MAX {
                 cx.report_at(&visit, value.span, format!("name `{}` is {len} characters long; the limit is {MAX}", value.raw))
                     .help("shorten the name to 50 characters or fewer and move the detail into the description");
-            } else if len > EDITOR_MAX {
+            } else if len > EDITOR_MAX && !mdt {
                 cx.report_at(&visit, value.span, format!("name `{}` is {len} characters long; the editor allows {EDITOR_MAX}", value.raw))
                     .help("shorten the name to 50 characters or fewer and move the detail into the description")
                     .severity(Severity::Warning);
