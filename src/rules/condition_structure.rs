@@ -83,3 +83,18 @@ impl Rule for ConditionStructure {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::lint;
+
+    #[test]
+    fn stray_and_empty_operators() {
+        let stray = r#"<step name="a"><expression type="SMS_TaskSequence_VariableConditionExpression"/></step>"#;
+        assert_eq!(lint("condition-structure", stray).len(), 1);
+        let empty_or = r#"<step name="a"><condition><operator type="or"/></condition></step>"#;
+        assert_eq!(lint("condition-structure", empty_or).len(), 1);
+        let case_only = r#"<step name="a"><condition><operator type="OR"><operator type="not"><expression/></operator></operator></condition></step>"#;
+        assert!(lint("condition-structure", case_only).is_empty());
+    }
+}

@@ -36,3 +36,16 @@ impl Rule for DescriptionLength {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::lint;
+
+    #[test]
+    fn counts_decoded_characters() {
+        let ok = format!(r#"<group name="a" description="{}"/>"#, "&amp;".repeat(255));
+        assert!(lint("description-length", &ok).is_empty());
+        let long = format!(r#"<group name="a" description="{}"/>"#, "é".repeat(256));
+        assert_eq!(lint("description-length", &long).len(), 1);
+    }
+}

@@ -31,3 +31,15 @@ impl Rule for EmptyGroup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::lint;
+
+    #[test]
+    fn innermost_empty_group_only() {
+        let d = lint("empty-group", r#"<group name="a"><group name="b"><action/></group></group>"#);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("`b`"));
+    }
+}

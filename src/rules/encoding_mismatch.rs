@@ -52,3 +52,16 @@ impl Rule for EncodingMismatch {
         cx.report(declared.span, format!("the declaration says `{}` but the file is {actual}{detail}", declared.raw)).help(help);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::lint;
+
+    #[test]
+    fn legacy_code_pages_matter_only_with_non_ascii_text() {
+        let decl = r#"<?xml version="1.0" encoding="ISO-8859-1"?>"#;
+        assert!(lint("encoding-mismatch", &format!(r#"{decl}<sequence version="3.10"/>"#)).is_empty());
+        assert_eq!(lint("encoding-mismatch", &format!(r#"{decl}<sequence version="3.10"><group name="é"/></sequence>"#)).len(), 1);
+        assert_eq!(lint("encoding-mismatch", r#"<?xml version="1.0" encoding="shift_jis"?><sequence version="3.10"/>"#).len(), 1);
+    }
+}

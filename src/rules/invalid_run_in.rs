@@ -37,3 +37,14 @@ impl Rule for InvalidRunIn {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::lint;
+
+    #[test]
+    fn exact_spelling() {
+        assert!(lint("invalid-run-in", r#"<step name="a" runIn="WinPEandFullOS"/>"#).is_empty());
+        assert_eq!(lint("invalid-run-in", r#"<step name="a" runIn="winpe"/>"#).len(), 1);
+    }
+}

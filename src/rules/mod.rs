@@ -3,6 +3,8 @@
 mod conditions;
 mod context;
 mod step_types;
+#[cfg(test)]
+mod testing;
 
 pub use context::Ctx;
 

@@ -49,3 +49,20 @@ impl Rule for OperatorCase {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::lint;
+
+    #[test]
+    fn case_only_differences() {
+        let var = |op: &str| {
+            format!(
+                r#"<step name="a"><condition><expression type="SMS_TaskSequence_VariableConditionExpression"><variable name="Variable">V</variable><variable name="Operator">{op}</variable></expression></condition></step>"#
+            )
+        };
+        assert_eq!(lint("operator-case", &var("Equals")).len(), 1);
+        assert!(lint("operator-case", &var("equals")).is_empty());
+        assert!(lint("operator-case", &var("contains")).is_empty());
+    }
+}

@@ -34,3 +34,13 @@ impl Rule for SizeLimit {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::lint;
+
+    #[test]
+    fn small_sequences_pass() {
+        assert!(lint("size-limit", r#"<group name="a"/>"#).is_empty());
+    }
+}
