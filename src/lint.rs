@@ -137,7 +137,9 @@ fn apply_inline_suppressions(ts: &TaskSequence, diags: Vec<Diagnostic>, settings
         .collect();
     if let Some(rule) = crate::rules::find("unused-suppression") {
         if let Some(sev) = settings.level(rule) {
-            for s in inlines.iter().filter(|s| !s.used) {
+            // A suppression of a rule that did not run cannot be judged.
+            let ran = |r: &String| crate::rules::find(r).is_some_and(|rule| settings.level(rule).is_some());
+            for s in inlines.iter().filter(|s| !s.used && s.rules.iter().all(ran)) {
                 let names = s.rules.join(", ");
                 kept.push(
                     Diagnostic::new(rule.meta().name, sev, s.comment, format!("`tsq-ignore {names}` suppresses nothing"))
