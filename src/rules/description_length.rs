@@ -1,6 +1,7 @@
 //! `description-length`: a step or group description is longer than 255 characters.
 
 use super::{Ctx, Group, Rule, RuleMeta};
+use crate::container::Format;
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -24,6 +25,8 @@ impl Rule for DescriptionLength {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let ts = cx.ts;
+        // MDT Lite Touch never passes the sequence through the SMS Provider that enforces the limit.
+        let severity = if ts.format == Format::MdtTs { Severity::Warning } else { Severity::Error };
         for visit in ts.sequence.walk() {
             let Some(value) = visit.node.attr("description") else { continue };
             let text = value.text();
@@ -31,7 +34,8 @@ impl Rule for DescriptionLength {
             if len > MAX {
                 let start: String = text.chars().take(40).collect();
                 cx.report_at(&visit, value.span, format!("description `{start}…` is {len} characters long; the limit is {MAX}"))
-                    .help("shorten the description to 255 characters or fewer");
+                    .help("shorten the description to 255 characters or fewer")
+                    .severity(severity);
             }
         }
     }

@@ -27,8 +27,10 @@ impl Rule for NameLength {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let ts = cx.ts;
-        // MDT Lite Touch sequences are edited in the Deployment Workbench, which has no 50-character limit.
+        // MDT Lite Touch sequences are edited in the Deployment Workbench, which has no 50-character
+        // limit, and never pass through the SMS Provider that enforces 100.
         let mdt = ts.format == Format::MdtTs;
+        let over_max = if mdt { Severity::Warning } else { Severity::Error };
         for visit in ts.sequence.walk() {
             let node = visit.node;
             let Some(value) = node.attr("name") else {
@@ -41,12 +43,32 @@ impl Rule for NameLength {
                 cx.report_at(&visit, span, "the name is empty").help("give it a name of 1 to 50 characters");
             } else if len > MAX {
                 cx.report_at(&visit, value.span, format!("name `{}` is {len} characters long; the limit is {MAX}", value.raw))
-                    .help("shorten the name to 50 characters or fewer and move the detail into the description");
+                    .help("shorten the name to 50 characters or fewer and move the detail into the description")
+                    .severity(over_max);
             } else if len > EDITOR_MAX && !mdt {
                 cx.report_at(&visit, value.span, format!("name `{}` is {len} characters long; the editor allows {EDITOR_MAX}", value.raw))
                     .help("shorten the name to 50 characters or fewer and move the detail into the description")
                     .severity(Severity::Warning);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::lint;
+    use crate::diagnostic::Severity;
+
+    #[test]
+    fn mdt_files_skip_the_editor_limit() {
+        let name = "n".repeat(60);
+        let cm = format!(r#"<group name="{name}"><step name="a"/></group>"#);
+        assert_eq!(lint("name-length", &cm).len(), 1);
+        let mdt = format!(r#"<sequence version="3.00" name="x"><group name="{name}"><step name="a"/></group></sequence>"#);
+        assert!(lint("name-length", &mdt).is_empty());
+        let long = format!(r#"<sequence version="3.00" name="x"><group name="{}"><step name="a"/></group></sequence>"#, "n".repeat(101));
+        let d = lint("name-length", &long);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, Severity::Warning);
     }
 }
