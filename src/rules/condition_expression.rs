@@ -65,6 +65,19 @@ fn check_expression(cx: &mut Ctx<'_>, visit: &Visit<'_>, n: &CondNode) {
                 .help(format!("use one of {list}"));
         }
     }
+    let limit = match kind {
+        ExprKind::Wmi => Some(("Query", 16_384)),
+        ExprKind::Registry => Some(("Value", 250)),
+        _ => None,
+    };
+    if let Some((field, max)) = limit
+        && let Some(v) = n.param(field)
+        && let len = v.value.text().chars().count()
+        && len > max
+    {
+        cx.report_at(visit, v.value.span, format!("the `{field}` of `{short}` is {len} characters long; the limit is {max}"))
+            .help(format!("shorten the `{field}` to {max} characters or fewer"));
+    }
     if kind == ExprKind::Registry
         && let Some(v) = n.param("Type")
         && let text = v.value.text()
