@@ -53,7 +53,7 @@ fn check_node(cx: &mut Ctx<'_>, visit: &Visit<'_>, n: &CondNode, parent: Option<
             Some(_) => {}
         }
         if !n.children.iter().any(|c| allowed(Some(&n.kind), &c.kind) && c.kind != CondKind::PlatformKey) {
-            cx.report_at(visit, head(n), format!("`<{name}>` has no operands")).help("add the conditions it combines, or delete it");
+            cx.report_at(visit, head(n), format!("`<{name}>` has no operands")).help("put the conditions it should combine inside it, or delete it");
         }
     }
     for c in &n.children {
