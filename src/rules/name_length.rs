@@ -3,6 +3,7 @@
 use super::{Ctx, Group, Rule, RuleMeta};
 use crate::container::Format;
 use crate::diagnostic::Severity;
+use crate::model::NodeKind;
 
 /// The rule.
 pub struct NameLength;
@@ -34,7 +35,8 @@ impl Rule for NameLength {
         for visit in ts.sequence.walk() {
             let node = visit.node;
             let Some(value) = node.attr("name") else {
-                cx.report_at(&visit, node.start_tag, "the step has no `name` attribute").help("give it a name of 1 to 50 characters");
+                let what = if node.kind == NodeKind::Group { "group" } else { "step" };
+                cx.report_at(&visit, node.start_tag, format!("the {what} has no `name` attribute")).help("give it a name of 1 to 50 characters");
                 continue;
             };
             let len = value.text().chars().count();
