@@ -1,6 +1,10 @@
 //! The rule engine: the [`Rule`] trait, its metadata, the registry and the per-file context.
 
+mod conditions;
 mod context;
+mod step_types;
+#[cfg(test)]
+mod testing;
 
 pub use context::Ctx;
 
@@ -74,7 +78,22 @@ macro_rules! registry {
 }
 
 registry! {
+    condition_expression => ConditionExpression,
+    condition_structure => ConditionStructure,
+    description_length => DescriptionLength,
+    duplicate_name => DuplicateName,
+    empty_group => EmptyGroup,
+    encoding_mismatch => EncodingMismatch,
+    invalid_boolean => InvalidBoolean,
+    invalid_run_in => InvalidRunIn,
+    invalid_success_codes => InvalidSuccessCodes,
+    invalid_timeout => InvalidTimeout,
+    name_length => NameLength,
+    operator_case => OperatorCase,
+    run_in_mismatch => RunInMismatch,
     schema_version => SchemaVersion,
+    size_limit => SizeLimit,
+    unknown_step_type => UnknownStepType,
     unsupported_format => UnsupportedFormat,
     xml_syntax => XmlSyntax,
 }
