@@ -1,6 +1,7 @@
 //! The rule engine: the [`Rule`] trait, its metadata, the registry and the per-file context.
 
 mod context;
+mod references;
 
 pub use context::Ctx;
 
@@ -74,8 +75,22 @@ macro_rules! registry {
 }
 
 registry! {
+    action_reference_mismatch => ActionReferenceMismatch,
+    dangling_reference => DanglingReference,
+    invalid_variable_name => InvalidVariableName,
+    missing_boot_image => MissingBootImage,
+    package_id_format => PackageIdFormat,
+    package_type => PackageType,
+    plaintext_secret => PlaintextSecret,
+    program_flags => ProgramFlags,
+    readonly_variable => ReadonlyVariable,
+    references_count => ReferencesCount,
+    runas_in_winpe => RunasInWinpe,
     schema_version => SchemaVersion,
+    state_store_pairing => StateStorePairing,
     unsupported_format => UnsupportedFormat,
+    unused_reference => UnusedReference,
+    unused_suppression => UnusedSuppression,
     xml_syntax => XmlSyntax,
 }
 

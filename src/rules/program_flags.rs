@@ -1,0 +1,59 @@
+//! `program-flags`: package `ProgramFlags` with bits that must be 0 or are undefined.
+
+use super::{Ctx, Group, Rule, RuleMeta};
+use crate::diagnostic::Severity;
+
+/// The rule.
+pub struct ProgramFlags;
+
+static META: RuleMeta = RuleMeta {
+    name: "program-flags",
+    group: Group::Package,
+    severity: Severity::Error,
+    summary: "package ProgramFlags has bits set that must be 0 or are undefined",
+    docs: include_str!("../../rules/program-flags.md"),
+};
+
+/// Bits `SMS_TaskSequencePackage` says to always leave 0, and bits it does not define.
+const BAD_BITS: &[(u32, &str)] = &[
+    (2, "undefined"),
+    (3, "undefined"),
+    (5, "undefined"),
+    (6, "undefined"),
+    (7, "undefined"),
+    (11, "undefined"),
+    (14, "USERCONTEXT"),
+    (16, "EVERYUSER"),
+    (18, "OKTOQUIT"),
+    (19, "OKTOREBOOT"),
+    (21, "PERSISTCONNECTION"),
+    (22, "RUNMINIMIZED"),
+    (23, "RUNMAXIMIZED"),
+    (25, "OKTOLOGOFF"),
+    (29, "SUPPORT_UNINSTALL"),
+    (30, "undefined"),
+];
+
+impl Rule for ProgramFlags {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let Some(value) = cx.ts.package.as_ref().and_then(|p| p.value("ProgramFlags")) else { return };
+        let span = value.span;
+        let text = value.text().trim().to_owned();
+        let Ok(flags) = text.parse::<u32>() else {
+            cx.report(span, format!("`ProgramFlags` value `{text}` is not an unsigned 32-bit integer"))
+                .help("set `ProgramFlags` to the default `152084496`");
+            return;
+        };
+        let bad: Vec<String> = BAD_BITS.iter().filter(|(bit, _)| flags & (1 << bit) != 0).map(|(bit, name)| format!("{bit} ({name})")).collect();
+        if bad.is_empty() {
+            return;
+        }
+        let bits = if bad.len() == 1 { "bit" } else { "bits" };
+        cx.report(span, format!("`ProgramFlags` `{flags}` sets {bits} that must be 0: {}", bad.join(", ")))
+            .help(format!("clear them (`{}`), or use the default `152084496`", flags & !0x62ED_48EC));
+    }
+}
