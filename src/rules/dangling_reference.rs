@@ -24,20 +24,34 @@ impl Rule for DanglingReference {
     fn check(&self, cx: &mut Ctx<'_>) {
         let Some(known) = Known::new(cx.ts, cx.inventory) else { return };
         for (visit, uses) in step_uses(&cx.ts.sequence) {
+            // ConfigMgr leaves disabled steps' content out of the reference list: check those
+            // against the site inventory only.
             let disabled = visit.effectively_disabled();
+            if disabled && cx.inventory.is_none() {
+                continue;
+            }
             let mut seen: Vec<String> = Vec::new();
             for u in uses.iter().filter(|u| u.is_reference() && u.origin != Origin::ChildList) {
-                if known.contains(&u.id) || seen.contains(&key(&u.id)) {
+                let found = if disabled { known.in_inventory(&u.id) } else { known.contains(&u.id) };
+                if found || seen.contains(&key(&u.id)) {
                     continue;
                 }
                 seen.push(key(&u.id));
                 let what = if u.kind == Kind::Application { "application" } else { "package" };
-                let list = if cx.inventory.is_some() { "the reference list or the inventory" } else { "the reference list" };
-                let mut r = cx.report_at(&visit, u.span, format!("{what} `{}` used by `{}` is not in {list}", u.id, u.source));
-                r.help(format!(
-                    "select the {what} again in the step and save the task sequence in the console, or add `{}` to the reference list",
-                    u.id
-                ));
+                let (msg, help) = if disabled {
+                    (
+                        format!("{what} `{}` used by `{}` in a disabled step is not in the inventory", u.id, u.source),
+                        format!("create or import `{}` on the site before enabling the step, or point the step at existing content", u.id),
+                    )
+                } else {
+                    let list = if cx.inventory.is_some() { "the reference list or the inventory" } else { "the reference list" };
+                    (
+                        format!("{what} `{}` used by `{}` is not in {list}", u.id, u.source),
+                        format!("select the {what} again in the step and save the task sequence in the console, or add `{}` to the reference list", u.id),
+                    )
+                };
+                let mut r = cx.report_at(&visit, u.span, msg);
+                r.help(help);
                 if disabled {
                     r.severity(Severity::Warning);
                 }

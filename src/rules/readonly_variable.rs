@@ -16,6 +16,9 @@ static META: RuleMeta = RuleMeta {
     docs: include_str!("../../rules/readonly-variable.md"),
 };
 
+/// Read-only variables that are set in practice: MDT documents both as branding properties.
+const ALLOW: &[&str] = &["_SMSTSOrgName", "_SMSTSPackageName"];
+
 /// A variable the task sequence sets: where, its name (decoded, trimmed) and the name's span.
 pub(crate) struct Assignment<'a> {
     /// The step that sets it (`None` for `<globalVarList>`).
@@ -61,8 +64,9 @@ impl Rule for ReadonlyVariable {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
+        let allow = cx.option_strings("allow", ALLOW);
         for a in assignments(&cx.ts.sequence) {
-            if !a.name.starts_with('_') {
+            if !a.name.starts_with('_') || allow.iter().any(|n| n.eq_ignore_ascii_case(&a.name)) {
                 continue;
             }
             let msg = format!("`{}` is read-only and cannot be set by the task sequence", a.name);

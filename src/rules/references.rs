@@ -2,7 +2,7 @@
 //! variables and `<action>` switches carry package IDs and application model names, and the set
 //! of references a task sequence can be checked against.
 
-use crate::container::TaskSequence;
+use crate::container::{Format, TaskSequence};
 use crate::inventory::Inventory;
 use crate::model::{Sequence, Value, Visit};
 use crate::span::Span;
@@ -227,10 +227,15 @@ impl<'a> Known<'a> {
     /// Collect the known references of `ts`.
     pub fn new(ts: &TaskSequence, inventory: Option<&'a Inventory>) -> Option<Self> {
         let refs = ts.package.as_ref().and_then(|p| p.references.as_ref());
-        if ts.sequence.reference_list.is_none() && refs.is_none() && ts.shipped.is_empty() && inventory.is_none() {
+        // A ConfigMgr 2007 wrapper without `References` is an MDT SCCM template: its package IDs
+        // are placeholders the MDT wizard replaces, and its `<referenceList>` is not maintained.
+        let template = ts.format == Format::SmsTaskSequencePackage && refs.is_none();
+        let list = ts.sequence.reference_list.is_some() && !template;
+        if !list && refs.is_none() && ts.shipped.is_empty() && inventory.is_none() {
             return None;
         }
-        let mut keys: HashSet<String> = ts.sequence.references.iter().filter_map(|r| r.target()).map(|v| key(&v.text())).collect();
+        let listed = ts.sequence.references.iter().filter(|_| list).filter_map(|r| r.target());
+        let mut keys: HashSet<String> = listed.map(|v| key(&v.text())).collect();
         keys.extend(refs.into_iter().flatten().filter_map(|r| r.package.as_ref()).map(|v| key(&v.text())));
         keys.extend(ts.shipped.iter().map(|s| key(&s.id)));
         Some(Self { keys, inventory })
@@ -238,6 +243,11 @@ impl<'a> Known<'a> {
 
     /// Whether `id` is known.
     pub fn contains(&self, id: &str) -> bool {
-        self.keys.contains(&key(id)) || self.inventory.is_some_and(|i| i.contains(id))
+        self.keys.contains(&key(id)) || self.in_inventory(id)
+    }
+
+    /// Whether `id` is in the inventory (`false` without one).
+    pub fn in_inventory(&self, id: &str) -> bool {
+        self.inventory.is_some_and(|i| i.contains(id))
     }
 }

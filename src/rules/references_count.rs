@@ -1,7 +1,7 @@
 //! `references-count`: the package `References` disagree with `ReferencesCount` or with the
 //! sequence's `<referenceList>`.
 
-use super::references::key;
+use super::references::{is_reference, key};
 use super::{Ctx, Group, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use std::collections::BTreeSet;
@@ -51,10 +51,10 @@ impl Rule for ReferencesCount {
             .iter()
             .filter_map(|r| r.package.as_ref())
             .map(|p| key(&p.text()))
-            .filter(|k| !k.is_empty() && Some(k) != boot.as_ref())
+            .filter(|k| is_reference(k) && Some(k) != boot.as_ref())
             .collect();
         let sequence_side: BTreeSet<String> =
-            cx.ts.sequence.references.iter().filter_map(|r| r.target()).map(|v| key(&v.text())).filter(|k| !k.is_empty()).collect();
+            cx.ts.sequence.references.iter().filter_map(|r| r.target()).map(|v| key(&v.text())).filter(|k| is_reference(k)).collect();
         let only_pkg: BTreeSet<String> = package_side.difference(&sequence_side).cloned().collect();
         let only_seq: BTreeSet<String> = sequence_side.difference(&package_side).cloned().collect();
         if only_pkg.is_empty() && only_seq.is_empty() {
