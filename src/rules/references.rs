@@ -198,7 +198,7 @@ fn action_uses(visit: &Visit<'_>) -> Vec<Use> {
             };
             for (o, id) in items {
                 let s = (start + o).min(action.span.end);
-                out.push(Use { id: id.to_owned(), span: Span::new(s, (s + id.len()).min(action.span.end)), kind: *kind, origin: Origin::Action { switch, pair }, source: (*switch).to_owned() });
+                out.push(Use { id: id.to_owned(), span: Span::new(s, (s + id.len()).min(action.span.end)), kind: *kind, origin: Origin::Action { switch, pair }, source: format!("<action> {switch}") });
             }
         }
     }

@@ -41,7 +41,8 @@ impl Rule for ReferencesCount {
                 Some(n) if n as usize == refs.len() => {}
                 _ => {
                     let span = count.span;
-                    cx.report(span, format!("`ReferencesCount` is `{}` but `References` has {} entries", count.text().trim(), refs.len()))
+                    let entries = if refs.len() == 1 { "entry" } else { "entries" };
+                    cx.report(span, format!("`ReferencesCount` is `{}` but `References` has {} {entries}", count.text().trim(), refs.len()))
                         .help("re-import the task sequence or save it in the console so that ConfigMgr recomputes `ReferencesCount`");
                 }
             }
