@@ -131,20 +131,27 @@ fn apply_inline_suppressions(ts: &TaskSequence, diags: Vec<(Diagnostic, bool)>, 
     let mut kept: Vec<(Diagnostic, bool)> = diags
         .into_iter()
         .filter(|(d, _)| {
-            let hit = inlines
-                .iter_mut()
-                .find(|s| s.rules.iter().any(|r| r == d.rule) && d.span.start >= s.scope.start && d.span.end <= s.scope.end);
-            match hit {
-                Some(s) => {
-                    s.used = true;
-                    false
-                }
-                None => true,
+            // Every comment that covers the finding counts as used (nested groups and steps).
+            let mut hit = false;
+            for s in inlines.iter_mut().filter(|s| s.rules.iter().any(|r| r == d.rule) && d.span.start >= s.scope.start && d.span.end <= s.scope.end) {
+                s.used = true;
+                hit = true;
             }
+            !hit
         })
         .collect();
     if let Some(rule) = crate::rules::find("unused-suppression") {
         if let Some(sev) = settings.level(rule) {
+            // A suppression comment that is not right before a step or group applies to nothing.
+            for c in ts.sequence.comments.iter().filter(|c| !inlines.iter().any(|s| s.comment == c.span)) {
+                if let Some(rules) = parse_inline(&c.raw) {
+                    kept.push((
+                        Diagnostic::new(rule.meta().name, sev, c.span, format!("`tsq-ignore {}` suppresses nothing", rules.join(", ")))
+                            .with_help("move the comment to just before the step or group it is meant for, with only whitespace between"),
+                        true,
+                    ));
+                }
+            }
             for s in inlines.iter().filter(|s| !s.used) {
                 let names = s.rules.join(", ");
                 kept.push((
