@@ -133,7 +133,10 @@ fn apply_inline_suppressions(ts: &TaskSequence, diags: Vec<(Diagnostic, bool)>, 
         .filter(|(d, _)| {
             // Every comment that covers the finding counts as used (nested groups and steps).
             let mut hit = false;
-            for s in inlines.iter_mut().filter(|s| s.rules.iter().any(|r| r == d.rule) && d.span.start >= s.scope.start && d.span.end <= s.scope.end) {
+            for s in inlines
+                .iter_mut()
+                .filter(|s| s.rules.iter().any(|r| r == d.rule) && d.span.start >= s.scope.start && d.span.end <= s.scope.end)
+            {
                 s.used = true;
                 hit = true;
             }
@@ -165,7 +168,12 @@ fn apply_inline_suppressions(ts: &TaskSequence, diags: Vec<(Diagnostic, bool)>, 
     kept
 }
 
-fn apply_config_suppressions(path: &str, diags: Vec<(Diagnostic, bool)>, config: &Config, used: &mut Vec<usize>) -> Vec<(Diagnostic, bool)> {
+fn apply_config_suppressions(
+    path: &str,
+    diags: Vec<(Diagnostic, bool)>,
+    config: &Config,
+    used: &mut Vec<usize>,
+) -> Vec<(Diagnostic, bool)> {
     if config.suppress.is_empty() {
         return diags;
     }

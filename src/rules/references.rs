@@ -113,10 +113,7 @@ fn list_items(v: &Value) -> Vec<(String, Span)> {
 /// Whether a variable name is `OSDPackage<N>PackageId` or `OSDApp<N>Name`.
 fn indexed(name: &str, prefix: &str, suffix: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower
-        .strip_prefix(prefix)
-        .and_then(|r| r.strip_suffix(suffix))
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    lower.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The references written in a step's variables.
@@ -124,10 +121,15 @@ fn variable_uses(visit: &Visit<'_>) -> Vec<Use> {
     let mut out = Vec::new();
     for v in &visit.node.variables {
         let name = v.name();
-        let single = |kind| Use { id: v.value.text().trim().to_owned(), span: v.value.span, kind, origin: Origin::Variable, source: name.to_owned() };
-        let list = |kind, origin| {
-            list_items(&v.value).into_iter().map(move |(id, span)| Use { id, span, kind, origin, source: name.to_owned() })
+        let single = |kind| Use {
+            id: v.value.text().trim().to_owned(),
+            span: v.value.span,
+            kind,
+            origin: Origin::Variable,
+            source: name.to_owned(),
         };
+        let list =
+            |kind, origin| list_items(&v.value).into_iter().map(move |(id, span)| Use { id, span, kind, origin, source: name.to_owned() });
         if let Some((_, is_list)) = PACKAGE_VARS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
             if *is_list {
                 out.extend(list(Kind::Package, Origin::Variable));
@@ -180,25 +182,44 @@ fn action_uses(visit: &Visit<'_>) -> Vec<Use> {
         if exe == "smsswd.exe" && i > 0 {
             break;
         }
-        let lead = if token.starts_with('"') { 1 } else if token.starts_with("&quot;") { 6 } else { 0 };
+        let lead = if token.starts_with('"') {
+            1
+        } else if token.starts_with("&quot;") {
+            6
+        } else {
+            0
+        };
         let body = token.get(lead..).unwrap_or("");
         for (_, switch, kind, pair) in SWITCHES.iter().filter(|(e, ..)| *e == exe) {
             let Some(head) = body.get(..switch.len()).filter(|h| h.eq_ignore_ascii_case(switch)) else { continue };
             let rest = body.get(head.len()..).unwrap_or("");
             let start = action.span.start + off + lead + head.len();
-            let value = if *kind == Kind::Application { rest.split(['"', '&']).next().unwrap_or("") } else { rest.split([',', '"', '&']).next().unwrap_or("") };
+            let value = if *kind == Kind::Application {
+                rest.split(['"', '&']).next().unwrap_or("")
+            } else {
+                rest.split([',', '"', '&']).next().unwrap_or("")
+            };
             let items: Vec<(usize, &str)> = if *kind == Kind::Application {
-                value.split(',').scan(0, |pos, s| {
-                    let o = *pos;
-                    *pos += s.len() + 1;
-                    Some((o, s))
-                }).collect()
+                value
+                    .split(',')
+                    .scan(0, |pos, s| {
+                        let o = *pos;
+                        *pos += s.len() + 1;
+                        Some((o, s))
+                    })
+                    .collect()
             } else {
                 vec![(0, value)]
             };
             for (o, id) in items {
                 let s = (start + o).min(action.span.end);
-                out.push(Use { id: id.to_owned(), span: Span::new(s, (s + id.len()).min(action.span.end)), kind: *kind, origin: Origin::Action { switch, pair }, source: format!("<action> {switch}") });
+                out.push(Use {
+                    id: id.to_owned(),
+                    span: Span::new(s, (s + id.len()).min(action.span.end)),
+                    kind: *kind,
+                    origin: Origin::Action { switch, pair },
+                    source: format!("<action> {switch}"),
+                });
             }
         }
     }
