@@ -155,6 +155,7 @@ fn apply_inline_suppressions(ts: &TaskSequence, diags: Vec<(Diagnostic, bool)>, 
                     ));
                 }
             }
+            // Every rule ran (selection applies after suppression), so every comment can be judged.
             for s in inlines.iter().filter(|s| !s.used) {
                 let names = s.rules.join(", ");
                 kept.push((

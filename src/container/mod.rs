@@ -103,19 +103,32 @@ pub fn load_bytes(path: &str, bytes: Vec<u8>, force: Option<Format>) -> Vec<Load
 /// Decode and read one XML file.
 #[must_use]
 pub fn load_text(path: &str, bytes: Vec<u8>, force: Option<Format>) -> Loaded {
-    match SourceFile::decode(path, bytes) {
+    let lossy = |e: &DecodeError| match e {
+        // Invalid UTF-8: the text before the fault is intact, so positions up to it are exact.
+        DecodeError::InvalidUtf8 { offset } => {
+            let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
+            let body = bytes.get(if bom { 3 } else { 0 }..).unwrap_or(&[]);
+            let text = String::from_utf8_lossy(body).into_owned();
+            let at = offset.saturating_sub(if bom { 3 } else { 0 });
+            Some((SourceFile { path: path.to_owned(), text, encoding: Encoding::Utf8, bom }, at))
+        }
+        DecodeError::OddLength { .. } | DecodeError::LoneSurrogate { .. } => None,
+    };
+    match SourceFile::decode(path, bytes.clone()) {
         Ok(source) => {
             let result = parse(&source, force);
             Loaded { path: path.to_owned(), source: Some(source), result }
         }
-        Err(e) => Loaded { path: path.to_owned(), source: None, result: Err(decode_problem(&e)) },
+        Err(e) => {
+            let message = format!("the file cannot be decoded: {e}");
+            match lossy(&e) {
+                Some((source, at)) => {
+                    Loaded { path: path.to_owned(), source: Some(source), result: Err(Problem::syntax(message, Span::new(at, at + 1))) }
+                }
+                None => Loaded { path: path.to_owned(), source: None, result: Err(Problem::syntax(message, Span::at(e.offset()))) },
+            }
+        }
     }
-}
-
-/// The problem for undecodable bytes; its span is the byte offset in the file.
-#[must_use]
-pub fn decode_problem(e: &DecodeError) -> Problem {
-    Problem::syntax(format!("the file cannot be decoded: {e}"), Span::at(e.offset()))
 }
 
 /// The name of the first element in `text`, and its offset.

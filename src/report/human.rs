@@ -9,7 +9,7 @@ use std::io::Write;
 /// A finding with its file attached, as miette wants it.
 struct Report<'a> {
     diag: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<std::sync::Arc<str>>>,
     location: String,
 }
 
@@ -70,8 +70,9 @@ pub fn render_human(results: &[FileResult], color: bool, width: usize, out: &mut
     let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
     for r in results {
         let located = super::locate(r);
+        let text: Option<std::sync::Arc<str>> = r.source.as_ref().map(|s| s.text.as_str().into());
         for (d, l) in r.diagnostics.iter().zip(located) {
-            let source = r.source.as_ref().map(|s| NamedSource::new(&r.path, s.text.clone()));
+            let source = text.as_ref().map(|t| NamedSource::new(&r.path, t.clone()));
             let location = format!("{}:{}:{}", r.path, l.line, l.column);
             let header = if source.is_none() { format!("{location}: ") } else { String::new() };
             let report = Report { diag: d, source, location: "here".into() };
