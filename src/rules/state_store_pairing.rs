@@ -33,7 +33,7 @@ impl Rule for StateStorePairing {
             let kind = visit.node.var_text("OSDStateRequestType").map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
             let what = kind.map_or_else(String::new, |k| format!(" ({k})"));
             let span = visit.node.start_tag;
-            cx.report_at(visit, span, format!("Request State Store step `{}`{what} has no enabled Release State Store step after it", visit.node.name()))
+            cx.report_at(visit, span, format!("state store request `{}`{what} has no enabled Release State Store step after it", visit.node.name()))
                 .help("add a Release State Store step after the steps that use the state store, or enable the one that is there");
         }
     }
