@@ -10,7 +10,7 @@ static META: RuleMeta = RuleMeta {
     name: "schema-version",
     group: Group::Schema,
     severity: Severity::Error,
-    summary: "sequence version is missing or not an accepted schema version",
+    summary: "the sequence has no schema version, or one outside the accepted set",
     docs: include_str!("../../rules/schema-version.md"),
 };
 

@@ -12,7 +12,7 @@ static META: RuleMeta = RuleMeta {
     name: "unsupported-format",
     group: Group::Syntax,
     severity: Severity::Error,
-    summary: "document is not a task-sequence format tsq knows",
+    summary: "well-formed XML that is no task-sequence container tsq knows",
     docs: include_str!("../../rules/unsupported-format.md"),
 };
 

@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     name: "xml-syntax",
     group: Group::Syntax,
     severity: Severity::Error,
-    summary: "file is not well-formed XML or cannot be decoded",
+    summary: "the file is not well-formed XML or cannot be decoded",
     docs: include_str!("../../rules/xml-syntax.md"),
 };
 
