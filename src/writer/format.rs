@@ -341,6 +341,20 @@ mod tests {
     }
 
     #[test]
+    fn lays_out_cdata_and_skips_an_escaped_sequence() {
+        let cim = |value: &str| {
+            format!(
+                "<INSTANCE CLASSNAME=\"SMS_TaskSequencePackage\">\r\n  <PROPERTY NAME=\"Sequence\" TYPE=\"string\"><VALUE>{value}</VALUE></PROPERTY>\r\n</INSTANCE>"
+            )
+        };
+        let text = cim("<![CDATA[<sequence version=\"3.10\"><step name=\"a\"/></sequence>\r\n]]>");
+        let want = cim("<![CDATA[<sequence version=\"3.10\">\r\n  <step name=\"a\" />\r\n</sequence>\r\n]]>");
+        assert_eq!(fmt(&text), want);
+        let escaped = SourceFile::from_text("o.xml", cim("&lt;sequence version=\"3.10\"/&gt;"));
+        assert!(matches!(format(&escaped), Err(FormatError::Unsupported(_))));
+    }
+
+    #[test]
     fn refuses_what_does_not_parse() {
         assert!(matches!(format(&SourceFile::from_text("t.xml", "<sequence><step></sequence>")), Err(FormatError::Syntax(_))));
     }
