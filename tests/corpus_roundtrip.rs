@@ -6,6 +6,9 @@
 //!
 //! Without the corpus it prints a notice and passes, unless `TSQ_REQUIRE_CORPUS=1`.
 
+// Test code may unwrap and index (clippy.toml allows it only inside `#[test]` functions).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use serde_json::Value as J;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -1,6 +1,9 @@
 //! `tsq fmt` and the preserving writer over the examples and fixtures: snapshots of the canonical
 //! layout (`snapshots/format/`), the round-trip invariants, and the command line.
 
+// Test code may unwrap and index (clippy.toml allows it only inside `#[test]` functions).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use std::path::{Path, PathBuf};
 use tsq::container::{TaskSequence, parse};
 use tsq::model::NodeKind;
@@ -49,7 +52,12 @@ fn read(path: &Path) -> (Vec<u8>, Option<SourceFile>) {
 fn snapshot(name: &str, source: &SourceFile, text: &str) {
     let endings = if text.contains("\r\n") { "CRLF" } else { "LF" };
     let last = if text.ends_with('\n') { "final newline" } else { "no final newline" };
-    let value = format!("{}{}, {endings}, {last}\n---\n{}", source.encoding.label(), if source.bom { "+BOM" } else { "" }, text.replace("\r\n", "\n"));
+    let value = format!(
+        "{}{}, {endings}, {last}\n---\n{}",
+        source.encoding.label(),
+        if source.bom { "+BOM" } else { "" },
+        text.replace("\r\n", "\n")
+    );
     insta::with_settings!({ snapshot_path => "../snapshots/format", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!(name, value);
     });

@@ -83,7 +83,8 @@ pub fn format(source: &SourceFile) -> Result<String, FormatError> {
 pub(super) fn layout(source: &SourceFile, ts: &TaskSequence) -> Result<String, FormatError> {
     let text = source.text.as_str();
     let (doc_text, base) = sequence_document(text, ts)?;
-    let doc = crate::syntax::parse(doc_text).map_err(|e| FormatError::Unverified(format!("the sequence does not re-parse: {}", e.message)))?;
+    let doc =
+        crate::syntax::parse(doc_text).map_err(|e| FormatError::Unverified(format!("the sequence does not re-parse: {}", e.message)))?;
     let seq = sequence_element(&doc, ts.format)
         .ok_or_else(|| FormatError::Unverified("the `<sequence>` element cannot be found again".to_owned()))?;
     let span = Span::new(base + seq.range().start, base + seq.range().end);
@@ -94,7 +95,8 @@ pub(super) fn layout(source: &SourceFile, ts: &TaskSequence) -> Result<String, F
     let line = before.rfind('\n').map_or(before, |i| before.get(i + 1..).unwrap_or(""));
     let indent = if line.chars().all(|c| c == ' ' || c == '\t') { line } else { "" };
     let crlf = text.get(..span.end).is_some_and(|t| t.contains("\r\n"));
-    let mut w = Layout { text: doc_text, eol: if crlf { "\r\n" } else { "\n" }, indent, out: String::with_capacity(text.len() + text.len() / 4) };
+    let mut w =
+        Layout { text: doc_text, eol: if crlf { "\r\n" } else { "\n" }, indent, out: String::with_capacity(text.len() + text.len() / 4) };
     w.out.push_str(before);
     w.sequence(seq)?;
     w.out.push_str(text.get(span.end..).unwrap_or(""));
@@ -336,6 +338,20 @@ mod tests {
         let want = "<sequence version=\"3.10\">\n  <group name=\"a\"></group>\n  <group name=\"b\">\n    <!-- later -->\n  </group>\n  <step>\n    \
                     <defaultVarList>\n      <variable name=\"v\"> <b>x</b> </variable>\n    </defaultVarList>\n    <foo><!-- f --></foo>\n  </step>\n</sequence>";
         assert_eq!(fmt(text), want);
+    }
+
+    #[test]
+    fn lays_out_cdata_and_skips_an_escaped_sequence() {
+        let cim = |value: &str| {
+            format!(
+                "<INSTANCE CLASSNAME=\"SMS_TaskSequencePackage\">\r\n  <PROPERTY NAME=\"Sequence\" TYPE=\"string\"><VALUE>{value}</VALUE></PROPERTY>\r\n</INSTANCE>"
+            )
+        };
+        let text = cim("<![CDATA[<sequence version=\"3.10\"><step name=\"a\"/></sequence>\r\n]]>");
+        let want = cim("<![CDATA[<sequence version=\"3.10\">\r\n  <step name=\"a\" />\r\n</sequence>\r\n]]>");
+        assert_eq!(fmt(&text), want);
+        let escaped = SourceFile::from_text("o.xml", cim("&lt;sequence version=\"3.10\"/&gt;"));
+        assert!(matches!(format(&escaped), Err(FormatError::Unsupported(_))));
     }
 
     #[test]

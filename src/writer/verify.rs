@@ -6,8 +6,8 @@ use super::format::{FormatError, layout, sequence_document, sequence_element};
 use crate::container::{self, TaskSequence};
 use crate::source::SourceFile;
 use roxmltree::{Node, NodeId};
-use std::collections::HashMap;
 use serde_json::Value as J;
+use std::collections::HashMap;
 
 /// The model of a task sequence, for comparisons: `tsq dump`'s JSON without the `line` and
 /// `column` keys, the only position-dependent parts of it.
