@@ -60,22 +60,20 @@ impl Rule for RunasInWinpe {
         for visit in &visits {
             let node = visit.node;
             let enabled = !visit.effectively_disabled();
-            if enabled {
-                if let Some(e) = env(node) {
-                    in_winpe = e;
-                }
+            if let Some(e) = env(node).filter(|_| enabled) {
+                in_winpe = e;
             }
-            if let Some((_, var)) = RUN_AS.iter().find(|(t, _)| node.type_name() == Some(t)) {
-                if let Some(v) = node.var(var).filter(|v| v.value.as_bool_loose() == Some(true)) {
-                    let run_in = node.attr("runIn").map_or_else(|| "WinPEandFullOS".to_owned(), |r| r.text().trim().to_owned());
-                    let shown = if node.attr("runIn").is_some() { format!("`runIn` is `{run_in}`") } else { "`runIn` defaults to `WinPEandFullOS`".to_owned() };
-                    let explicit = run_in.eq_ignore_ascii_case("WinPE");
-                    if explicit || (run_in.eq_ignore_ascii_case("WinPEandFullOS") && in_winpe) {
-                        let why = if explicit { "it runs only in Windows PE" } else { "it can run in Windows PE at this point of the sequence" };
-                        let span = v.value.span;
-                        cx.report_at(visit, span, format!("`{}` runs as another user, but {why} ({shown})", node.name()))
-                            .help("set `runIn=\"FullOS\"` or move the step after Setup Windows and ConfigMgr, or stop running it as another account");
-                    }
+            let run_as = RUN_AS.iter().find(|(t, _)| node.type_name() == Some(t)).and_then(|(_, var)| node.var(var));
+            if let Some(v) = run_as.filter(|v| v.value.as_bool_loose() == Some(true)) {
+                let run_in = node.attr("runIn").map_or_else(|| "WinPEandFullOS".to_owned(), |r| r.text().trim().to_owned());
+                let shown =
+                    if node.attr("runIn").is_some() { format!("`runIn` is `{run_in}`") } else { "`runIn` defaults to `WinPEandFullOS`".to_owned() };
+                let explicit = run_in.eq_ignore_ascii_case("WinPE");
+                if explicit || (run_in.eq_ignore_ascii_case("WinPEandFullOS") && in_winpe) {
+                    let why = if explicit { "it runs only in Windows PE" } else { "it can run in Windows PE at this point of the sequence" };
+                    let span = v.value.span;
+                    cx.report_at(visit, span, format!("`{}` runs as another user, but {why} ({shown})", node.name()))
+                        .help("set `runIn=\"FullOS\"` or move the step after Setup Windows and ConfigMgr, or stop running it as another account");
                 }
             }
             if enabled {
