@@ -295,7 +295,9 @@ mod tests {
 
     #[test]
     fn smsswd_switch_is_only_its_first_argument() {
-        let got = uses(r#"<step type="SMS_TaskSequence_RunCommandLineAction" name="a"><action>smsswd.exe /run:CM100031 setup.exe /install:XX /config:y</action></step>"#);
+        let got = uses(
+            r#"<step type="SMS_TaskSequence_RunCommandLineAction" name="a"><action>smsswd.exe /run:CM100031 setup.exe /install:XX /config:y</action></step>"#,
+        );
         assert_eq!(got, vec![("CM100031".into(), "<action> /run:".into(), "CM100031".into())]);
     }
 
