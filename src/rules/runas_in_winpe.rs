@@ -82,3 +82,31 @@ impl Rule for RunasInWinpe {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::container::load_bytes;
+    use crate::lint::{Settings, check};
+
+    const RUN_AS: &str = r#"<step type="SMS_TaskSequence_RunCommandLineAction" name="run as" runIn="WinPEandFullOS"><defaultVarList><variable name="_SMSTSRunCommandLineAsUser" property="RunAsUser">true</variable></defaultVarList></step>"#;
+    const PE: &str = r#"<step type="SMS_TaskSequence_PartitionDiskAction" name="pe" runIn="WinPE"/>"#;
+    const SETUP: &str = r#"<step type="SMS_TaskSequence_SetupWindowsAndSMSAction" name="setup" runIn="WinPEandFullOS"/>"#;
+    const TO_PE: &str = r#"<step type="SMS_TaskSequence_RebootAction" name="to pe"><defaultVarList><variable name="SMSRebootTarget" property="Target">WinPE</variable></defaultVarList></step>"#;
+
+    fn count(body: &str) -> usize {
+        let text = format!("<sequence version=\"3.10\">{body}</sequence>");
+        load_bytes("t.xml", text.into_bytes(), None)
+            .into_iter()
+            .map(|l| check(l, &Settings::default()).diagnostics.iter().filter(|d| d.rule == "runas-in-winpe").count())
+            .sum()
+    }
+
+    #[test]
+    fn follows_the_phase() {
+        assert_eq!(count(RUN_AS), 0, "a software deployment runs in the full OS");
+        assert_eq!(count(&format!("{PE}{RUN_AS}")), 1);
+        assert_eq!(count(&format!("{PE}{SETUP}{RUN_AS}")), 0);
+        assert_eq!(count(&format!("{PE}{SETUP}{TO_PE}{RUN_AS}")), 1);
+        assert_eq!(count(&format!("{RUN_AS}{PE}")), 1, "a sequence whose first fixed step is WinPE starts in WinPE");
+    }
+}
