@@ -55,6 +55,9 @@ pub struct TaskSequence {
     pub encoding: Encoding,
     /// The XML declaration's `encoding="…"` value, if any.
     pub declared_encoding: Option<Value>,
+    /// Whether the whole decoded file is ASCII (a legacy code-page declaration is then harmless).
+    #[serde(skip)]
+    pub ascii_only: bool,
     /// Objects shipped in the same export archive (dependency packages).
     pub shipped: Vec<Shipped>,
 }
@@ -170,11 +173,21 @@ pub fn parse(source: &SourceFile, force: Option<Format>) -> Result<TaskSequence,
     };
     ts.encoding = source.encoding;
     ts.declared_encoding = declared;
+    ts.ascii_only = text.is_ascii();
     Ok(ts)
 }
 
 fn empty_ts(format: Format, sequence: Sequence, sequence_span: Span) -> TaskSequence {
-    TaskSequence { format, package: None, sequence, sequence_span, encoding: Encoding::Utf8, declared_encoding: None, shipped: Vec::new() }
+    TaskSequence {
+        format,
+        package: None,
+        sequence,
+        sequence_span,
+        encoding: Encoding::Utf8,
+        declared_encoding: None,
+        ascii_only: true,
+        shipped: Vec::new(),
+    }
 }
 
 fn build(text: &str, map: OffsetMap, seq: roxmltree::Node<'_, '_>) -> Result<Sequence, Problem> {
