@@ -103,8 +103,7 @@ fn decode(name: &str, bytes: Vec<u8>, err: &mut dyn Write) -> std::io::Result<Re
     match SourceFile::decode(name, bytes) {
         Ok(s) => Ok(Ok(s)),
         Err(e) => {
-            let p = crate::container::decode_problem(&e);
-            writeln!(err, "{name}:1:1: error[{}] {}", p.rule, p.message)?;
+            writeln!(err, "{name}: error[xml-syntax] the file cannot be decoded: {e}")?;
             Ok(Err(Outcome::Failed(EXIT_FINDINGS)))
         }
     }
