@@ -59,10 +59,10 @@ pub fn check(loaded: Loaded, settings: &Settings) -> FileResult {
     let mut used = Vec::new();
     match &loaded.result {
         Err(problem) => {
-            if let Some(rule) = crate::rules::find(problem.rule) {
-                if let Some(sev) = settings.level(rule) {
-                    diags.push(Diagnostic::new(rule.meta().name, sev, problem.span, problem.message.clone()));
-                }
+            if let Some(rule) = crate::rules::find(problem.rule)
+                && let Some(sev) = settings.level(rule)
+            {
+                diags.push(Diagnostic::new(rule.meta().name, sev, problem.span, problem.message.clone()));
             }
         }
         Ok(ts) => {
@@ -143,27 +143,27 @@ fn apply_inline_suppressions(ts: &TaskSequence, diags: Vec<(Diagnostic, bool)>, 
             !hit
         })
         .collect();
-    if let Some(rule) = crate::rules::find("unused-suppression") {
-        if let Some(sev) = settings.level(rule) {
-            // A suppression comment that is not right before a step or group applies to nothing.
-            for c in ts.sequence.comments.iter().filter(|c| !inlines.iter().any(|s| s.comment == c.span)) {
-                if let Some(rules) = parse_inline(&c.raw) {
-                    kept.push((
-                        Diagnostic::new(rule.meta().name, sev, c.span, format!("`tsq-ignore {}` suppresses nothing", rules.join(", ")))
-                            .with_help("move the comment to just before the step or group it is meant for, with only whitespace between"),
-                        true,
-                    ));
-                }
-            }
-            // Every rule ran (selection applies after suppression), so every comment can be judged.
-            for s in inlines.iter().filter(|s| !s.used) {
-                let names = s.rules.join(", ");
+    if let Some(rule) = crate::rules::find("unused-suppression")
+        && let Some(sev) = settings.level(rule)
+    {
+        // A suppression comment that is not right before a step or group applies to nothing.
+        for c in ts.sequence.comments.iter().filter(|c| !inlines.iter().any(|s| s.comment == c.span)) {
+            if let Some(rules) = parse_inline(&c.raw) {
                 kept.push((
-                    Diagnostic::new(rule.meta().name, sev, s.comment, format!("`tsq-ignore {names}` suppresses nothing"))
-                        .with_help("remove the comment, or move it to just before the step or group it is meant for"),
+                    Diagnostic::new(rule.meta().name, sev, c.span, format!("`tsq-ignore {}` suppresses nothing", rules.join(", ")))
+                        .with_help("move the comment to just before the step or group it is meant for, with only whitespace between"),
                     true,
                 ));
             }
+        }
+        // Every rule ran (selection applies after suppression), so every comment can be judged.
+        for s in inlines.iter().filter(|s| !s.used) {
+            let names = s.rules.join(", ");
+            kept.push((
+                Diagnostic::new(rule.meta().name, sev, s.comment, format!("`tsq-ignore {names}` suppresses nothing"))
+                    .with_help("remove the comment, or move it to just before the step or group it is meant for"),
+                true,
+            ));
         }
     }
     kept
@@ -186,10 +186,10 @@ fn apply_config_suppressions(
                     && s.path.is_match(path)
                     && s.step.as_ref().is_none_or(|g| d.step_path.as_deref().is_some_and(|p| g.is_match(p)))
             });
-            if let Some(i) = hit {
-                if !used.contains(&i) {
-                    used.push(i);
-                }
+            if let Some(i) = hit
+                && !used.contains(&i)
+            {
+                used.push(i);
             }
             hit.is_none()
         })

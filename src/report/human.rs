@@ -68,6 +68,15 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
+/// `text` with the secret under `span`, and every other occurrence of it, replaced by as many `*`
+/// as it has bytes, so that offsets still match.
+fn masked(text: &str, span: crate::span::Span) -> std::sync::Arc<str> {
+    match text.get(span.start..span.end).filter(|s| !s.is_empty()) {
+        Some(secret) => text.replace(secret, &"*".repeat(secret.len())).into(),
+        None => text.into(),
+    }
+}
+
 /// Write every finding with miette's graphical handler; `color` picks the theme.
 pub fn render_human(results: &[FileResult], color: bool, width: usize, out: &mut dyn Write) -> std::io::Result<()> {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
@@ -76,7 +85,8 @@ pub fn render_human(results: &[FileResult], color: bool, width: usize, out: &mut
         let located = super::locate(r);
         let text: Option<Arc<str>> = r.source.as_ref().map(|s| s.text.as_str().into());
         for (d, l) in r.diagnostics.iter().zip(located) {
-            let source = text.as_ref().map(|t| Excerpt::around(&r.path, t, d.span));
+            let shown = if d.redact { text.as_ref().map(|t| masked(t, d.span)) } else { text.clone() };
+            let source = shown.as_ref().map(|t| Excerpt::around(&r.path, t, d.span));
             let location = format!("{}:{}:{}", r.path, l.line, l.column);
             let header = if source.is_none() { format!("{location}: ") } else { String::new() };
             let report = Report { diag: d, source, location: "here".into() };

@@ -72,3 +72,36 @@ impl Rule for DanglingReference {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::container::load_bytes;
+    use crate::diagnostic::Severity;
+    use crate::inventory::Inventory;
+    use crate::lint::{Settings, check};
+
+    const BODY: &str = r#"<step type="SMS_TaskSequence_RunCommandLineAction" name="a"><action>smsswd.exe /run:CM100031 x.exe</action><defaultVarList><variable name="PackageID" property="PackageID">CM100031</variable></defaultVarList></step><group name="g" disable="true"><step type="SMS_TaskSequence_ApplyDriverPackageAction" name="b"><defaultVarList><variable name="OSDApplyDriverDriverPackageID" property="DriverPackageID">CM100020</variable></defaultVarList></step></group>"#;
+
+    /// `(severity, message)` of the `dangling-reference` findings.
+    fn findings(list: &str, inventory: Option<&str>) -> Vec<(Severity, String)> {
+        let text = format!("<sequence version=\"3.10\">{list}{BODY}</sequence>");
+        let settings = Settings { inventory: inventory.and_then(|i| Inventory::parse(i).ok()), ..Settings::default() };
+        load_bytes("t.xml", text.into_bytes(), None)
+            .into_iter()
+            .flat_map(|l| check(l, &settings).diagnostics)
+            .filter(|d| d.rule == "dangling-reference")
+            .map(|d| (d.severity, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn disabled_steps_need_an_inventory() {
+        assert!(findings("", None).is_empty(), "nothing to check against");
+        assert!(findings("<referenceList><reference package=\"cm100031\"/></referenceList>", None).is_empty());
+        let listed_only = findings("<referenceList/>", None);
+        assert_eq!(listed_only.len(), 1, "{listed_only:?}");
+        let with_inventory = findings("", Some("CM100031"));
+        assert_eq!(with_inventory.iter().map(|f| f.0).collect::<Vec<_>>(), [Severity::Warning]);
+        assert!(with_inventory.iter().all(|f| f.1.contains("`CM100020`")));
+    }
+}

@@ -95,7 +95,7 @@ impl Rule for PlaintextSecret {
                 if t.is_empty() || single_ref {
                     continue;
                 }
-                cx.report_at(&visit, v.value.span, format!("secret variable `{}` holds a value in clear text", v.name())).help(help);
+                cx.report_at(&visit, v.value.span, format!("secret variable `{}` holds a value in clear text", v.name())).help(help).redact();
             }
             let mut seen: Vec<String> = Vec::new();
             let sources = node.variables.iter().filter(|v| COMMAND_VARS.iter().any(|n| n.eq_ignore_ascii_case(v.name()))).map(|v| &v.value);
@@ -105,7 +105,7 @@ impl Rule for PlaintextSecret {
                         continue;
                     }
                     seen.push(secret);
-                    cx.report_at(&visit, span, format!("command line holds a clear-text credential ({pattern})")).help(help);
+                    cx.report_at(&visit, span, format!("command line holds a clear-text credential ({pattern})")).help(help).redact();
                 }
             }
         }

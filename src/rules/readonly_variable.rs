@@ -36,10 +36,10 @@ pub(crate) fn assignments(seq: &Sequence) -> Vec<Assignment<'_>> {
     for visit in seq.walk() {
         let node = visit.node;
         let mut found: Vec<(String, Span)> = Vec::new();
-        if node.type_name() == Some("SMS_TaskSequence_SetVariableAction") {
-            if let Some(v) = node.var("VariableName") {
-                found.push((v.value.text().trim().to_owned(), v.value.span));
-            }
+        if node.type_name() == Some("SMS_TaskSequence_SetVariableAction")
+            && let Some(v) = node.var("VariableName")
+        {
+            found.push((v.value.text().trim().to_owned(), v.value.span));
         }
         for rule in node.dynamic_rules.iter().flat_map(|d| &d.rules) {
             for v in &rule.variables {

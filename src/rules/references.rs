@@ -272,3 +272,53 @@ impl<'a> Known<'a> {
         self.inventory.is_some_and(|i| i.contains(id))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Kind, Origin, step_uses};
+    use crate::container::load_bytes;
+
+    /// `(id, source, text under the span)` of every use in a sequence body.
+    fn uses(body: &str) -> Vec<(String, String, String)> {
+        let text = format!("<sequence version=\"3.10\">{body}</sequence>");
+        let mut loaded = load_bytes("t.xml", text.clone().into_bytes(), None);
+        let Some(Ok(ts)) = loaded.pop().map(|l| l.result) else { return Vec::new() };
+        let mut out = Vec::new();
+        for (_, us) in step_uses(&ts.sequence) {
+            for u in us {
+                let under = text.get(u.span.start..u.span.end).unwrap_or("?").to_owned();
+                out.push((u.id, u.source, under));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn smsswd_switch_is_only_its_first_argument() {
+        let got = uses(
+            r#"<step type="SMS_TaskSequence_RunCommandLineAction" name="a"><action>smsswd.exe /run:CM100031 setup.exe /install:XX /config:y</action></step>"#,
+        );
+        assert_eq!(got, vec![("CM100031".into(), "<action> /run:".into(), "CM100031".into())]);
+    }
+
+    #[test]
+    fn lists_are_split_with_spans() {
+        let got = uses(
+            r#"<step type="SMS_TaskSequence_DownloadPackageContentAction" name="d"><defaultVarList><variable name="OSDDownloadDownloadPackages" property="DownloadPackages">CM100031, CM100044</variable></defaultVarList></step>"#,
+        );
+        let ids: Vec<&str> = got.iter().map(|(id, _, under)| if id == under { id.as_str() } else { "span mismatch" }).collect();
+        assert_eq!(ids, ["CM100031", "CM100044"]);
+    }
+
+    #[test]
+    fn apply_os_switches_and_child_lists() {
+        let text = r#"<step type="SMS_TaskSequence_ApplyOperatingSystemAction" name="os"><action>OSDApplyOS.exe /image:CM100031,1 &quot;/config:CM100032,u.xml&quot;</action></step><subtasksequence type="SMS_TaskSequence_SubTasksequence" name="c"><defaultVarList><variable name="OSDSubTasksequenceTsReferenceApplications" property="TsReferenceApplications">ScopeId_1/Application_a</variable></defaultVarList></subtasksequence>"#;
+        let got = uses(text);
+        let ids: Vec<&str> = got.iter().map(|(id, _, _)| id.as_str()).collect();
+        assert_eq!(ids, ["CM100031", "CM100032", "ScopeId_1/Application_a"]);
+        let seq = format!("<sequence version=\"3.10\">{text}</sequence>");
+        let Some(Ok(ts)) = load_bytes("t.xml", seq.into_bytes(), None).pop().map(|l| l.result) else { return };
+        let child = step_uses(&ts.sequence).into_iter().flat_map(|(_, u)| u).find(|u| u.kind == Kind::Application);
+        assert!(child.is_some_and(|u| u.origin == Origin::ChildList));
+    }
+}
