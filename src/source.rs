@@ -140,7 +140,7 @@ impl SourceFile {
 }
 
 fn decode_utf16(body: &[u8], encoding: Encoding) -> Result<String, DecodeError> {
-    if body.len() % 2 != 0 {
+    if !body.len().is_multiple_of(2) {
         return Err(DecodeError::OddLength { len: body.len() + 2 });
     }
     let units = body.chunks_exact(2).map(|p| match (encoding, p) {
