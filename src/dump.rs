@@ -38,7 +38,8 @@ fn variable(v: &Variable) -> J {
     if v.attrs.get("hidden").is_some() {
         m.insert("hidden".into(), text(v.attrs.get("hidden")));
     }
-    let extra = attrs_except(&v.attrs, &["name", "property", "hidden"]);
+    let name_key = v.name_attr().map_or("name", |a| a.name.as_str());
+    let extra = attrs_except(&v.attrs, &[name_key, "property", "hidden"]);
     if !extra.is_empty() {
         m.insert("attributes".into(), J::Object(extra));
     }

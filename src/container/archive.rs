@@ -52,9 +52,20 @@ pub fn load(path: &str, bytes: &[u8], force: Option<Format>) -> Vec<Loaded> {
             continue;
         }
         let display = format!("{path}!{name}");
+        let too_large =
+            || archive_error(&display, format!("the archive member is larger than {} MiB and was not read", ARCHIVE_MEMBER_LIMIT >> 20));
+        // The declared size is checked first; the read is bounded too, since the header can lie.
+        if member.size() > ARCHIVE_MEMBER_LIMIT {
+            failed.push(too_large());
+            continue;
+        }
         let mut data = Vec::new();
-        if let Err(e) = member.by_ref().take(ARCHIVE_MEMBER_LIMIT).read_to_end(&mut data) {
+        if let Err(e) = member.by_ref().take(ARCHIVE_MEMBER_LIMIT + 1).read_to_end(&mut data) {
             failed.push(archive_error(&display, format!("the archive member cannot be read: {e}")));
+            continue;
+        }
+        if data.len() as u64 > ARCHIVE_MEMBER_LIMIT {
+            failed.push(too_large());
             continue;
         }
         if class.eq_ignore_ascii_case("SMS_TaskSequencePackage") {

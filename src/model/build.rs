@@ -67,6 +67,7 @@ impl Src<'_> {
 /// `text` to offsets in the file on disk.
 pub fn build_sequence(text: &str, map: OffsetMap, seq: XNode<'_, '_>) -> Result<Sequence, BuildError> {
     let src = Src { text, map };
+    check_depth(&src, seq)?;
     let mut out = Sequence {
         span: src.span(seq.range()),
         start_tag: src.span(seq.range().start..src.start_tag_end(seq)),
@@ -110,6 +111,27 @@ pub fn build_sequence(text: &str, map: OffsetMap, seq: XNode<'_, '_>) -> Result<
         }
     }
     Ok(out)
+}
+
+/// Refuse absurdly deep documents before the recursive build starts: the walk is iterative, so a
+/// file with 100,000 nested groups costs no stack. The recursive builders check [`MAX_DEPTH`]
+/// precisely; this guard only bounds their recursion (conditions add a few element levels).
+fn check_depth(src: &Src<'_>, seq: XNode<'_, '_>) -> Result<(), BuildError> {
+    const SLACK: usize = 8;
+    // The open elements, as the ends of their ranges: an element closes before the next one that
+    // starts at or after its end.
+    let mut open: Vec<usize> = Vec::new();
+    for n in seq.descendants().filter(XNode::is_element) {
+        let r = n.range();
+        while open.last().is_some_and(|&end| end <= r.start) {
+            open.pop();
+        }
+        open.push(r.end);
+        if open.len() > MAX_DEPTH + SLACK {
+            return Err(too_deep(src, n));
+        }
+    }
+    Ok(())
 }
 
 fn comment_value(src: &Src<'_>, c: XNode<'_, '_>) -> Value {

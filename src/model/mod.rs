@@ -122,10 +122,17 @@ pub struct Variable {
 }
 
 impl Variable {
-    /// The `name` attribute's raw text, or "".
+    /// The `name` attribute's raw text, or "". A Set Dynamic Variables rule writes it `Name`
+    /// (`<Variable Name="…" IsSecret="…">`), which is used when there is no `name`.
     #[must_use]
     pub fn name(&self) -> &str {
-        self.attrs.get("name").map_or("", |v| v.raw.as_str())
+        self.name_attr().map_or("", |a| a.value.raw.as_str())
+    }
+
+    /// The attribute that holds the name: `name`, or `Name` when there is no `name`.
+    #[must_use]
+    pub fn name_attr(&self) -> Option<&Attr> {
+        self.attrs.attr("name").or_else(|| self.attrs.attr("Name"))
     }
 
     /// The `property` attribute's raw text.
