@@ -1,5 +1,7 @@
 //! The command line, run in process: arguments, exit codes, stdout and stderr.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod support;
 
 fn run(args: &[&str]) -> (u8, String, String) {

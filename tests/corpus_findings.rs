@@ -2,6 +2,8 @@
 //! (paths, positions, severities and rule names only: no third-party text), and every rule that
 //! can fire on real data made to fire, on the corpus itself or on a mutated corpus file.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod support;
 
 use std::collections::BTreeMap;

@@ -1,5 +1,7 @@
 //! Conventions the registry, the docs and the snapshots must keep.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod support;
 
 use std::collections::BTreeSet;

@@ -2,6 +2,8 @@
 //! of that rule, every `xml good` block none; the rendered output of the bad examples is pinned in
 //! `snapshots/rules/<name>.snap`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod support;
 
 use std::path::Path;

@@ -3,9 +3,9 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::FileResult;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
-use std::sync::Arc;
 use std::fmt;
 use std::io::Write;
+use std::sync::Arc;
 
 /// A finding with its file attached, as miette wants it.
 struct Report<'a> {

@@ -361,7 +361,8 @@ mod tests {
 
     #[test]
     fn deep_nesting_needs_no_recursion() {
-        let depth = 5000;
+        // The deepest nesting the model accepts (deeper files are refused before formatting).
+        let depth = crate::model::MAX_DEPTH;
         let text = format!("<sequence version=\"3.10\">{}{}</sequence>", "<x>".repeat(depth), "</x>".repeat(depth));
         let src = SourceFile::from_text("t.xml", text);
         let ts = container::parse(&src, None).unwrap();
