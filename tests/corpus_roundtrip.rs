@@ -9,11 +9,12 @@
 // Test code may unwrap and index (clippy.toml allows it only inside `#[test]` functions).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod support;
+
 use serde_json::Value as J;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tsq::container::{TaskSequence, parse};
-use tsq::model::NodeKind;
 use tsq::source::{Encoding, SourceFile};
 use tsq::writer::verify::fingerprint;
 use tsq::writer::{FormatError, format, write_preserving};
@@ -24,19 +25,6 @@ const MALFORMED: &str = "microsoft-configmgr-hub-selfhost/objects/TaskSequence/T
 fn corpus_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
     dir.join("MANIFEST.tsv").is_file().then_some(dir)
-}
-
-/// Groups, steps and child task sequences in the sequence.
-fn counts(ts: &TaskSequence) -> [usize; 3] {
-    let mut c = [0; 3];
-    for v in ts.sequence.walk() {
-        c[match v.node.kind {
-            NodeKind::Group => 0,
-            NodeKind::Step => 1,
-            NodeKind::SubTaskSequence => 2,
-        }] += 1;
-    }
-    c
 }
 
 /// The model without the encoding, for comparing re-encoded copies.
@@ -96,8 +84,8 @@ fn check(rel: &str, bytes: Vec<u8>, index: usize, tally: &mut Tally) -> Vec<Stri
                         if fingerprint(&source, ts) != fingerprint(&new, &new_ts) {
                             fails.push("fmt changes the model".to_owned());
                         }
-                        if counts(ts) != counts(&new_ts) {
-                            fails.push(format!("fmt changes the node counts: {:?} → {:?}", counts(ts), counts(&new_ts)));
+                        if support::counts(ts) != support::counts(&new_ts) {
+                            fails.push(format!("fmt changes the node counts: {:?} → {:?}", support::counts(ts), support::counts(&new_ts)));
                         }
                     }
                 }

@@ -4,9 +4,10 @@
 // Test code may unwrap and index (clippy.toml allows it only inside `#[test]` functions).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use tsq::container::{TaskSequence, parse};
-use tsq::model::NodeKind;
+use tsq::container::parse;
 use tsq::source::{Encoding, SourceFile};
 use tsq::writer::verify::fingerprint;
 use tsq::writer::{FormatError, format, write_preserving};
@@ -79,18 +80,6 @@ fn examples_and_quirks_format_to_snapshots() {
     }
 }
 
-fn counts(ts: &TaskSequence) -> [usize; 3] {
-    let mut c = [0; 3];
-    for v in ts.sequence.walk() {
-        c[match v.node.kind {
-            NodeKind::Group => 0,
-            NodeKind::Step => 1,
-            NodeKind::SubTaskSequence => 2,
-        }] += 1;
-    }
-    c
-}
-
 #[test]
 fn fmt_is_idempotent_and_keeps_the_model() {
     let mut formatted = 0;
@@ -101,7 +90,7 @@ fn fmt_is_idempotent_and_keeps_the_model() {
         let new = SourceFile { text: text.clone(), ..source.clone() };
         let new_ts = parse(&new, None).unwrap();
         assert_eq!(fingerprint(&source, &ts), fingerprint(&new, &new_ts), "{}", path.display());
-        assert_eq!(counts(&ts), counts(&new_ts), "{}", path.display());
+        assert_eq!(support::counts(&ts), support::counts(&new_ts), "{}", path.display());
         assert_eq!(format(&new).unwrap(), text, "{} is not idempotent", path.display());
         formatted += 1;
     }

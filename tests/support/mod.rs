@@ -51,3 +51,16 @@ pub fn wrap(example: &str) -> String {
     let whole = ["<?xml", "<sequence", "<INSTANCE", "<SmsTaskSequencePackage"].iter().any(|p| t.starts_with(p));
     if whole { example.to_owned() } else { format!("<sequence version=\"3.10\">\n{example}</sequence>\n") }
 }
+
+/// Groups, steps and child task sequences in a task sequence.
+pub fn counts(ts: &tsq::container::TaskSequence) -> [usize; 3] {
+    let mut c = [0; 3];
+    for v in ts.sequence.walk() {
+        c[match v.node.kind {
+            tsq::model::NodeKind::Group => 0,
+            tsq::model::NodeKind::Step => 1,
+            tsq::model::NodeKind::SubTaskSequence => 2,
+        }] += 1;
+    }
+    c
+}
