@@ -95,10 +95,10 @@ fn glob_set(pattern: &str) -> Result<GlobSet, String> {
     let mut b = GlobSetBuilder::new();
     b.add(glob);
     // A pattern without a slash also matches the file name in any folder.
-    if !pattern.contains('/') {
-        if let Ok(g) = Glob::new(&format!("**/{pattern}")) {
-            b.add(g);
-        }
+    if !pattern.contains('/')
+        && let Ok(g) = Glob::new(&format!("**/{pattern}"))
+    {
+        b.add(g);
     }
     b.build().map_err(|e| e.to_string())
 }

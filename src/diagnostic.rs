@@ -44,13 +44,17 @@ pub struct Diagnostic {
     pub step_path: Option<String>,
     /// The step's instruction number as `smsts.log` counts it.
     pub step_number: Option<usize>,
+    /// Whether the text under `span` is a secret that reports must not show (source snippets
+    /// mask it).
+    #[serde(skip)]
+    pub redact: bool,
 }
 
 impl Diagnostic {
     /// A finding with no help and no step location.
     #[must_use]
     pub fn new(rule: &'static str, severity: Severity, span: Span, message: impl Into<String>) -> Self {
-        Self { rule, severity, message: message.into(), span, help: None, step_path: None, step_number: None }
+        Self { rule, severity, message: message.into(), span, help: None, step_path: None, step_number: None, redact: false }
     }
 
     /// Set the help text.

@@ -63,3 +63,32 @@ impl Inventory {
         Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Inventory;
+
+    #[test]
+    fn json_strings_and_objects_compare_case_insensitively() -> Result<(), String> {
+        let inv = Inventory::parse(r#"[" cm100031 ", {"PackageID": "CM100044", "Name": "Tools", "Size": 12}]"#)?;
+        assert!(inv.contains("CM100031") && inv.contains("cm100044") && inv.contains("tools"));
+        assert!(!inv.contains("CM100045"));
+        assert_eq!(inv.len(), 3);
+        Ok(())
+    }
+
+    #[test]
+    fn csv_and_plain_lines_count_every_field() -> Result<(), String> {
+        let inv = Inventory::parse("\u{feff}PackageID,Name\r\n\"CM100031\",\"Windows 11\"\nCM100044;x\tScopeId_1/Application_a\n\n")?;
+        assert!(inv.contains("CM100031") && inv.contains("windows 11") && inv.contains("SCOPEID_1/APPLICATION_A"));
+        assert!(inv.contains("PackageID"), "a header line is harmless: it just adds its names");
+        Ok(())
+    }
+
+    #[test]
+    fn malformed_json_is_an_error() {
+        assert!(Inventory::parse("[\"CM100031\"").is_err());
+        assert!(Inventory::parse("[1, 2]").is_err());
+        assert!(Inventory::parse("").is_ok_and(|i| i.is_empty()));
+    }
+}

@@ -59,16 +59,19 @@ pub fn check(loaded: Loaded, settings: &Settings) -> FileResult {
     let mut used = Vec::new();
     match &loaded.result {
         Err(problem) => {
-            if let Some(rule) = crate::rules::find(problem.rule) {
-                if let Some(sev) = settings.level(rule) {
-                    diags.push(Diagnostic::new(rule.meta().name, sev, problem.span, problem.message.clone()));
-                }
+            if let Some(rule) = crate::rules::find(problem.rule)
+                && let Some(sev) = settings.level(rule)
+            {
+                diags.push(Diagnostic::new(rule.meta().name, sev, problem.span, problem.message.clone()));
             }
         }
         Ok(ts) => {
-            diags = run_rules(ts, settings);
-            diags = apply_inline_suppressions(ts, diags, settings);
-            diags = apply_config_suppressions(&loaded.path, diags, &settings.config, &mut used);
+            // Suppressions are matched against what every rule would report, so that turning a
+            // rule off does not make its suppressions look unused; selection applies afterwards.
+            let all = run_all(ts, settings);
+            let all = apply_inline_suppressions(ts, all, settings);
+            let all = apply_config_suppressions(&loaded.path, all, &settings.config, &mut used);
+            diags = all.into_iter().filter_map(|(d, on)| on.then_some(d)).collect();
         }
     }
     diags.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.span.end.cmp(&b.span.end)).then(a.rule.cmp(b.rule)));
@@ -78,17 +81,22 @@ pub fn check(loaded: Loaded, settings: &Settings) -> FileResult {
 /// Run every enabled rule over a task sequence.
 #[must_use]
 pub fn run_rules(ts: &TaskSequence, settings: &Settings) -> Vec<Diagnostic> {
+    run_all(ts, settings).into_iter().filter_map(|(d, on)| on.then_some(d)).collect()
+}
+
+/// Run every rule, enabled or not; each finding says whether its rule is enabled.
+fn run_all(ts: &TaskSequence, settings: &Settings) -> Vec<(Diagnostic, bool)> {
     let mut out = Vec::new();
     for &rule in RULES {
-        let Some(level) = settings.level(rule) else { continue };
+        let level = settings.level(rule);
         let configured = settings.config.level(rule.meta().name).is_some();
         let mut cx = Ctx::new(rule, ts, settings.config.options(rule.meta().name), settings.inventory.as_ref());
         rule.check(&mut cx);
         out.extend(cx.into_diagnostics().into_iter().map(|mut d| {
-            if configured {
+            if let (true, Some(level)) = (configured, level) {
                 d.severity = level;
             }
-            d
+            (d, level.is_some())
         }));
     }
     out
@@ -110,7 +118,7 @@ fn parse_inline(text: &str) -> Option<Vec<String>> {
     (!rules.is_empty()).then_some(rules)
 }
 
-fn apply_inline_suppressions(ts: &TaskSequence, diags: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic> {
+fn apply_inline_suppressions(ts: &TaskSequence, diags: Vec<(Diagnostic, bool)>, settings: &Settings) -> Vec<(Diagnostic, bool)> {
     let mut inlines: Vec<Inline> =
         ts.sequence
             .walk()
@@ -120,51 +128,68 @@ fn apply_inline_suppressions(ts: &TaskSequence, diags: Vec<Diagnostic>, settings
                 })
             })
             .collect();
-    let mut kept: Vec<Diagnostic> = diags
+    let mut kept: Vec<(Diagnostic, bool)> = diags
         .into_iter()
-        .filter(|d| {
-            let hit = inlines
+        .filter(|(d, _)| {
+            // Every comment that covers the finding counts as used (nested groups and steps).
+            let mut hit = false;
+            for s in inlines
                 .iter_mut()
-                .find(|s| s.rules.iter().any(|r| r == d.rule) && d.span.start >= s.scope.start && d.span.end <= s.scope.end);
-            match hit {
-                Some(s) => {
-                    s.used = true;
-                    false
-                }
-                None => true,
+                .filter(|s| s.rules.iter().any(|r| r == d.rule) && d.span.start >= s.scope.start && d.span.end <= s.scope.end)
+            {
+                s.used = true;
+                hit = true;
             }
+            !hit
         })
         .collect();
-    if let Some(rule) = crate::rules::find("unused-suppression") {
-        if let Some(sev) = settings.level(rule) {
-            for s in inlines.iter().filter(|s| !s.used) {
-                let names = s.rules.join(", ");
-                kept.push(
-                    Diagnostic::new(rule.meta().name, sev, s.comment, format!("`tsq-ignore {names}` suppresses nothing"))
-                        .with_help("remove the comment, or move it to just before the step or group it is meant for"),
-                );
+    if let Some(rule) = crate::rules::find("unused-suppression")
+        && let Some(sev) = settings.level(rule)
+    {
+        // A suppression comment that is not right before a step or group applies to nothing.
+        for c in ts.sequence.comments.iter().filter(|c| !inlines.iter().any(|s| s.comment == c.span)) {
+            if let Some(rules) = parse_inline(&c.raw) {
+                kept.push((
+                    Diagnostic::new(rule.meta().name, sev, c.span, format!("`tsq-ignore {}` suppresses nothing", rules.join(", ")))
+                        .with_help("move the comment to just before the step or group it is meant for, with only whitespace between"),
+                    true,
+                ));
             }
+        }
+        // Every rule ran (selection applies after suppression), so every comment can be judged.
+        for s in inlines.iter().filter(|s| !s.used) {
+            let names = s.rules.join(", ");
+            kept.push((
+                Diagnostic::new(rule.meta().name, sev, s.comment, format!("`tsq-ignore {names}` suppresses nothing"))
+                    .with_help("remove the comment, or move it to just before the step or group it is meant for"),
+                true,
+            ));
         }
     }
     kept
 }
 
-fn apply_config_suppressions(path: &str, diags: Vec<Diagnostic>, config: &Config, used: &mut Vec<usize>) -> Vec<Diagnostic> {
+fn apply_config_suppressions(
+    path: &str,
+    diags: Vec<(Diagnostic, bool)>,
+    config: &Config,
+    used: &mut Vec<usize>,
+) -> Vec<(Diagnostic, bool)> {
     if config.suppress.is_empty() {
         return diags;
     }
     diags
         .into_iter()
-        .filter(|d| {
+        .filter(|(d, _)| {
             let hit = config.suppress.iter().position(|s| {
                 s.rule == d.rule
                     && s.path.is_match(path)
                     && s.step.as_ref().is_none_or(|g| d.step_path.as_deref().is_some_and(|p| g.is_match(p)))
             });
-            if let Some(i) = hit {
-                if !used.contains(&i) {
-                    used.push(i);
-                }
+            if let Some(i) = hit
+                && !used.contains(&i)
+            {
+                used.push(i);
             }
             hit.is_none()
         })

@@ -130,10 +130,10 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     let outcomes: Vec<Result<Vec<FileResult>, String>> = jobs
         .par_iter()
         .map(|(input, settings)| {
-            if let Input::File(p) = input {
-                if settings.config.excluded(&crate::inputs::display(p)) {
-                    return Ok(Vec::new());
-                }
+            if let Input::File(p) = input
+                && settings.config.excluded(&crate::inputs::display(p))
+            {
+                return Ok(Vec::new());
             }
             let loaded = read_input(input, args.read.input_format)?;
             Ok(loaded.into_iter().map(|l| check(l, settings)).collect())

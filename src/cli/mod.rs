@@ -3,6 +3,7 @@
 
 mod check;
 mod dump;
+mod fmt;
 mod rules;
 
 use crate::container::{Format, Loaded, load_bytes};
@@ -47,6 +48,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Print the model of task sequences as JSON.
     Dump(ReadArgs),
+    /// Rewrite task sequences in the canonical layout (or check it with --check / --diff).
+    Fmt(fmt::FmtArgs),
     /// List the rules.
     Rules(rules::RulesArgs),
     /// Print a rule's documentation.
@@ -71,6 +74,7 @@ where
     let result = match cli.command {
         Command::Check(a) => check::run(&a, out, err),
         Command::Dump(a) => dump::run(&a, out, err),
+        Command::Fmt(a) => fmt::run(&a, out, err),
         Command::Rules(a) => rules::list(&a, out),
         Command::Explain(a) => rules::explain(&a, out, err),
     };

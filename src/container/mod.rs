@@ -55,6 +55,9 @@ pub struct TaskSequence {
     pub encoding: Encoding,
     /// The XML declaration's `encoding="…"` value, if any.
     pub declared_encoding: Option<Value>,
+    /// Whether the whole decoded file is ASCII (a legacy code-page declaration is then harmless).
+    #[serde(skip)]
+    pub ascii_only: bool,
     /// Objects shipped in the same export archive (dependency packages).
     pub shipped: Vec<Shipped>,
 }
@@ -103,19 +106,32 @@ pub fn load_bytes(path: &str, bytes: Vec<u8>, force: Option<Format>) -> Vec<Load
 /// Decode and read one XML file.
 #[must_use]
 pub fn load_text(path: &str, bytes: Vec<u8>, force: Option<Format>) -> Loaded {
-    match SourceFile::decode(path, bytes) {
+    let lossy = |e: &DecodeError| match e {
+        // Invalid UTF-8: the text before the fault is intact, so positions up to it are exact.
+        DecodeError::InvalidUtf8 { offset } => {
+            let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
+            let body = bytes.get(if bom { 3 } else { 0 }..).unwrap_or(&[]);
+            let text = String::from_utf8_lossy(body).into_owned();
+            let at = offset.saturating_sub(if bom { 3 } else { 0 });
+            Some((SourceFile { path: path.to_owned(), text, encoding: Encoding::Utf8, bom }, at))
+        }
+        DecodeError::OddLength { .. } | DecodeError::LoneSurrogate { .. } => None,
+    };
+    match SourceFile::decode(path, bytes.clone()) {
         Ok(source) => {
             let result = parse(&source, force);
             Loaded { path: path.to_owned(), source: Some(source), result }
         }
-        Err(e) => Loaded { path: path.to_owned(), source: None, result: Err(decode_problem(&e)) },
+        Err(e) => {
+            let message = format!("the file cannot be decoded: {e}");
+            match lossy(&e) {
+                Some((source, at)) => {
+                    Loaded { path: path.to_owned(), source: Some(source), result: Err(Problem::syntax(message, Span::new(at, at + 1))) }
+                }
+                None => Loaded { path: path.to_owned(), source: None, result: Err(Problem::syntax(message, Span::at(e.offset()))) },
+            }
+        }
     }
-}
-
-/// The problem for undecodable bytes; its span is the byte offset in the file.
-#[must_use]
-pub fn decode_problem(e: &DecodeError) -> Problem {
-    Problem::syntax(format!("the file cannot be decoded: {e}"), Span::at(e.offset()))
 }
 
 /// The name of the first element in `text`, and its offset.
@@ -157,11 +173,21 @@ pub fn parse(source: &SourceFile, force: Option<Format>) -> Result<TaskSequence,
     };
     ts.encoding = source.encoding;
     ts.declared_encoding = declared;
+    ts.ascii_only = text.is_ascii();
     Ok(ts)
 }
 
 fn empty_ts(format: Format, sequence: Sequence, sequence_span: Span) -> TaskSequence {
-    TaskSequence { format, package: None, sequence, sequence_span, encoding: Encoding::Utf8, declared_encoding: None, shipped: Vec::new() }
+    TaskSequence {
+        format,
+        package: None,
+        sequence,
+        sequence_span,
+        encoding: Encoding::Utf8,
+        declared_encoding: None,
+        ascii_only: true,
+        shipped: Vec::new(),
+    }
 }
 
 fn build(text: &str, map: OffsetMap, seq: roxmltree::Node<'_, '_>) -> Result<Sequence, Problem> {

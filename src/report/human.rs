@@ -2,14 +2,15 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::FileResult;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::fmt;
 use std::io::Write;
+use std::sync::Arc;
 
 /// A finding with its file attached, as miette wants it.
 struct Report<'a> {
     diag: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<Excerpt>,
     location: String,
 }
 
@@ -59,8 +60,20 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let span = SourceSpan::new(self.diag.span.start.into(), self.diag.span.len());
+        let excerpt = self.source.as_ref()?;
+        let start = self.diag.span.start.saturating_sub(excerpt.offset).min(excerpt.text.len());
+        let len = self.diag.span.len().min(excerpt.text.len() - start);
+        let span = SourceSpan::new(start.into(), len);
         Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(Some(self.location.clone()), span))))
+    }
+}
+
+/// `text` with the secret under `span`, and every other occurrence of it, replaced by as many `*`
+/// as it has bytes, so that offsets still match.
+fn masked(text: &str, span: crate::span::Span) -> std::sync::Arc<str> {
+    match text.get(span.start..span.end).filter(|s| !s.is_empty()) {
+        Some(secret) => text.replace(secret, &"*".repeat(secret.len())).into(),
+        None => text.into(),
     }
 }
 
@@ -70,8 +83,10 @@ pub fn render_human(results: &[FileResult], color: bool, width: usize, out: &mut
     let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
     for r in results {
         let located = super::locate(r);
+        let text: Option<Arc<str>> = r.source.as_ref().map(|s| s.text.as_str().into());
         for (d, l) in r.diagnostics.iter().zip(located) {
-            let source = r.source.as_ref().map(|s| NamedSource::new(&r.path, s.text.clone()));
+            let shown = if d.redact { text.as_ref().map(|t| masked(t, d.span)) } else { text.clone() };
+            let source = shown.as_ref().map(|t| Excerpt::around(&r.path, t, d.span));
             let location = format!("{}:{}:{}", r.path, l.line, l.column);
             let header = if source.is_none() { format!("{location}: ") } else { String::new() };
             let report = Report { diag: d, source, location: "here".into() };
@@ -87,4 +102,64 @@ pub fn render_human(results: &[FileResult], color: bool, width: usize, out: &mut
         }
     }
     Ok(())
+}
+
+/// The longest source line shown whole; longer lines (minified sequences, `object.xml` CDATA) are
+/// cut to a window around the finding.
+const MAX_LINE: usize = 160;
+
+/// The part of a file shown with a finding: the whole text, or a window of one long line, with
+/// line and column numbers kept as in the file.
+struct Excerpt {
+    name: String,
+    text: Arc<str>,
+    /// Byte offset of `text` in the file.
+    offset: usize,
+    /// 0-based line of `text`'s start in the file.
+    line: usize,
+    /// 0-based column (characters) of `text`'s start on that line.
+    column: usize,
+}
+
+impl Excerpt {
+    fn around(name: &str, file: &Arc<str>, span: crate::span::Span) -> Self {
+        let at = span.start.min(file.len());
+        let line_start = file.get(..at).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+        let line_end = file.get(at..).and_then(|t| t.find('\n')).map_or(file.len(), |i| at + i);
+        if line_end - line_start <= MAX_LINE {
+            return Self { name: name.to_owned(), text: file.clone(), offset: 0, line: 0, column: 0 };
+        }
+        let floor = |mut i: usize| {
+            while i > 0 && !file.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let start = floor(at.saturating_sub(60).max(line_start));
+        let end = floor(span.end.max(at).saturating_add(60).min(line_end).max(start));
+        let line = file.get(..line_start).map_or(0, |t| t.matches('\n').count());
+        let column = file.get(line_start..start).map_or(0, |t| t.chars().count());
+        let text: Arc<str> = file.get(start..end).unwrap_or("").trim_end_matches('\r').into();
+        Self { name: name.to_owned(), text, offset: start, line, column }
+    }
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
+        let column = if inner.line() == 0 { inner.column() + self.column } else { inner.column() };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.line,
+            column,
+            inner.line_count(),
+        )))
+    }
 }

@@ -83,6 +83,14 @@ impl Report<'_> {
         self
     }
 
+    /// Mark the text under the span as a secret: reports mask it in source snippets.
+    pub fn redact(&mut self) -> &mut Self {
+        if let Some(d) = self.diag.as_deref_mut() {
+            d.redact = true;
+        }
+        self
+    }
+
     /// Use another severity than the rule's default for this finding.
     pub fn severity(&mut self, severity: Severity) -> &mut Self {
         if let Some(d) = self.diag.as_deref_mut() {

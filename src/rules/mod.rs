@@ -1,6 +1,11 @@
 //! The rule engine: the [`Rule`] trait, its metadata, the registry and the per-file context.
 
+mod conditions;
 mod context;
+mod references;
+mod step_types;
+#[cfg(test)]
+mod testing;
 
 pub use context::Ctx;
 
@@ -74,8 +79,37 @@ macro_rules! registry {
 }
 
 registry! {
+    action_reference_mismatch => ActionReferenceMismatch,
+    condition_expression => ConditionExpression,
+    condition_structure => ConditionStructure,
+    dangling_reference => DanglingReference,
+    description_length => DescriptionLength,
+    duplicate_name => DuplicateName,
+    empty_group => EmptyGroup,
+    encoding_mismatch => EncodingMismatch,
+    invalid_boolean => InvalidBoolean,
+    invalid_run_in => InvalidRunIn,
+    invalid_success_codes => InvalidSuccessCodes,
+    invalid_timeout => InvalidTimeout,
+    invalid_variable_name => InvalidVariableName,
+    missing_boot_image => MissingBootImage,
+    name_length => NameLength,
+    operator_case => OperatorCase,
+    package_id_format => PackageIdFormat,
+    package_type => PackageType,
+    plaintext_secret => PlaintextSecret,
+    program_flags => ProgramFlags,
+    readonly_variable => ReadonlyVariable,
+    references_count => ReferencesCount,
+    run_in_mismatch => RunInMismatch,
+    runas_in_winpe => RunasInWinpe,
     schema_version => SchemaVersion,
+    size_limit => SizeLimit,
+    state_store_pairing => StateStorePairing,
+    unknown_step_type => UnknownStepType,
     unsupported_format => UnsupportedFormat,
+    unused_reference => UnusedReference,
+    unused_suppression => UnusedSuppression,
     xml_syntax => XmlSyntax,
 }
 

@@ -1,0 +1,45 @@
+//! `empty-group`: a group with no steps, groups or child task sequences.
+
+use super::{Ctx, Group, Rule, RuleMeta};
+use crate::diagnostic::Severity;
+use crate::model::NodeKind;
+
+/// The rule.
+pub struct EmptyGroup;
+
+static META: RuleMeta = RuleMeta {
+    name: "empty-group",
+    group: Group::Structure,
+    severity: Severity::Warning,
+    summary: "group contains no steps, groups or child task sequences",
+    docs: include_str!("../../rules/empty-group.md"),
+};
+
+impl Rule for EmptyGroup {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let ts = cx.ts;
+        for visit in ts.sequence.walk() {
+            let node = visit.node;
+            if node.kind == NodeKind::Group && node.children.is_empty() {
+                cx.report_at(&visit, node.start_tag, format!("group `{}` is empty", node.name()))
+                    .help("delete the group, or move the steps it should hold into it");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::lint;
+
+    #[test]
+    fn innermost_empty_group_only() {
+        let d = lint("empty-group", r#"<group name="a"><group name="b"><action/></group></group>"#);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("`b`"));
+    }
+}

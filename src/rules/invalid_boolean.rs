@@ -1,0 +1,84 @@
+//! `invalid-boolean`: a boolean attribute or step variable is not `true` or `false`.
+
+use super::{Ctx, Group, Rule, RuleMeta};
+use crate::diagnostic::Severity;
+use crate::model::NodeKind;
+
+/// The rule.
+pub struct InvalidBoolean;
+
+static META: RuleMeta = RuleMeta {
+    name: "invalid-boolean",
+    group: Group::Schema,
+    severity: Severity::Error,
+    summary: "boolean attribute or step variable is not true or false",
+    docs: include_str!("../../rules/invalid-boolean.md"),
+};
+
+/// Boolean attributes of steps, groups and child task sequences.
+const NODE_ATTRS: &[&str] = &["disable", "continueOnError", "runFromNet"];
+
+/// Step variables that hold a boolean property (`domain.md` §2, `corpus.md` §7).
+const BOOL_VARS: &[&str] = &[
+    "SMSTSDisableWow64Redirection", "_SMSTSRunCommandLineAsUser", "_SMSTSRunPowerShellAsUser", "RunAsUser", "LoadProfile",
+    "ContinueOnInstallError", "OSDAppClearCache", "DoNotShowVariableValue", "RunFromNet", "OSDRecurse", "OSDAllowUnsignedDriver",
+    "OSDAutoApplyDriverBestMatch", "OSDWipeDestinationPartition", "OSDRandomAdminPassword", "OSDJoinSkipReboot", "OSDKeepActivation",
+    "OSDBuildStorageDriverList", "OSDShutdownPreparedOs", "OSDStateFallbackToNAA", "OSDDownloadContinueDownloadOnError",
+    "OSDGPTBootDisk", "OSDDiskpartBiosCompatibilityMode", "OSDEnableTCPIPFiltering", "SMSTSSoftwareUpdateScanUseCache",
+    "OSDUpgradeScanOnly", "OSDUpgradeIgnoreMessages", "OSDMigrateContinueOnLockedFiles", "OSDMigrateContinueOnRestore",
+    "OSDMigrateSkipEncryptedFiles", "OSDMigrateEnableVerboseLogging", "OSDMigrateLocalAccounts", "OSDMigrateAdapterSettings",
+    "OSDMigrateNetworkMembership", "OSDMigrateComputerName", "OSDMigrateRegistrationInfo", "OSDMigrateTimeZone",
+    "_OSDMigrateUseHardlinks", "_OSDMigrateOfflineUserState", "OSDBitLockerWaitForEncryption", "OSDBitLockerSkipWhenNoValidTPM",
+    "OSDBitLockerSkipWhenTPMInvalid", "OSDBitLockerEncryptFullDisk",
+];
+
+/// Whether a step variable named `name` holds a boolean.
+fn is_bool_var(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if BOOL_VARS.iter().any(|v| v.eq_ignore_ascii_case(name)) || lower.starts_with("osdcheck") {
+        return true;
+    }
+    // OSDPartitions<N>Bootable, …QuickFormat, …AssignVolumeLetter.
+    lower.strip_prefix("osdpartitions").is_some_and(|rest| {
+        let tail = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        tail.len() < rest.len() && ["bootable", "quickformat", "assignvolumeletter"].contains(&tail)
+    })
+}
+
+impl Rule for InvalidBoolean {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let ts = cx.ts;
+        for visit in ts.sequence.walk() {
+            let node = visit.node;
+            let expand = (node.kind == NodeKind::Group).then_some("expand");
+            for name in NODE_ATTRS.iter().copied().chain(expand) {
+                if let Some(v) = node.attr(name).filter(|v| v.as_bool().is_none()) {
+                    cx.report_at(&visit, v.span, format!("`{name}` is `{}`, not `true` or `false`", v.raw))
+                        .help(format!("write `{name}=\"true\"` or `{name}=\"false\"`, in lower case"));
+                }
+            }
+            for var in &node.variables {
+                if let Some(v) = var.attrs.get("hidden").filter(|v| v.as_bool().is_none()) {
+                    cx.report_at(&visit, v.span, format!("`hidden` of variable `{}` is `{}`, not `true` or `false`", var.name(), v.raw))
+                        .help("write `hidden=\"true\"` or remove the attribute");
+                }
+                let text = var.value.text();
+                let text = text.trim();
+                if is_bool_var(var.name()) && !text.is_empty() && !text.contains('%') && var.value.as_bool_loose().is_none() {
+                    cx.report_at(&visit, var.value.span, format!("variable `{}` is `{text}`, not `true` or `false`", var.name()))
+                        .help("write `true` or `false`, or set the option again in the task sequence editor");
+                }
+            }
+        }
+        for var in &ts.sequence.globals {
+            if let Some(v) = var.attrs.get("hidden").filter(|v| v.as_bool().is_none()) {
+                cx.report(v.span, format!("`hidden` of global variable `{}` is `{}`, not `true` or `false`", var.name(), v.raw))
+                    .help("write `hidden=\"true\"` or remove the attribute");
+            }
+        }
+    }
+}

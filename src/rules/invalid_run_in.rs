@@ -1,0 +1,50 @@
+//! `invalid-run-in`: `runIn` is not `WinPE`, `FullOS` or `WinPEandFullOS`.
+
+use super::{Ctx, Group, Rule, RuleMeta};
+use crate::diagnostic::Severity;
+
+/// The rule.
+pub struct InvalidRunIn;
+
+static META: RuleMeta = RuleMeta {
+    name: "invalid-run-in",
+    group: Group::Environment,
+    severity: Severity::Error,
+    summary: "runIn is not WinPE, FullOS or WinPEandFullOS",
+    docs: include_str!("../../rules/invalid-run-in.md"),
+};
+
+/// The values of `SupportedEnvironment` (SDK `SMS_TaskSequence_Action`).
+const VALUES: [&str; 3] = ["WinPE", "FullOS", "WinPEandFullOS"];
+
+impl Rule for InvalidRunIn {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let ts = cx.ts;
+        for visit in ts.sequence.walk() {
+            let Some(value) = visit.node.attr("runIn") else { continue };
+            if VALUES.contains(&value.raw.as_str()) {
+                continue;
+            }
+            let help = match VALUES.iter().find(|v| v.eq_ignore_ascii_case(value.raw.trim())) {
+                Some(v) => format!("write `{v}`, with this exact spelling"),
+                None => "use `WinPE`, `FullOS` or `WinPEandFullOS`".to_owned(),
+            };
+            cx.report_at(&visit, value.span, format!("`runIn` is `{}`, not `WinPE`, `FullOS` or `WinPEandFullOS`", value.raw)).help(help);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::lint;
+
+    #[test]
+    fn exact_spelling() {
+        assert!(lint("invalid-run-in", r#"<step name="a" runIn="WinPEandFullOS"/>"#).is_empty());
+        assert_eq!(lint("invalid-run-in", r#"<step name="a" runIn="winpe"/>"#).len(), 1);
+    }
+}

@@ -1,0 +1,54 @@
+//! `invalid-success-codes`: success codes are not a space-separated list of integers.
+
+use super::{Ctx, Group, Rule, RuleMeta};
+use crate::diagnostic::Severity;
+use crate::model::Value;
+
+/// The rule.
+pub struct InvalidSuccessCodes;
+
+static META: RuleMeta = RuleMeta {
+    name: "invalid-success-codes",
+    group: Group::Schema,
+    severity: Severity::Error,
+    summary: "success codes are not a space-separated list of integers",
+    docs: include_str!("../../rules/invalid-success-codes.md"),
+};
+
+/// The first item of `value` that is not a 32-bit exit code (signed or unsigned), or `Some("")`
+/// when the list is empty.
+fn first_bad(value: &Value) -> Option<String> {
+    let text = value.text();
+    let mut items = text.split_whitespace().peekable();
+    if items.peek().is_none() {
+        return Some(String::new());
+    }
+    items.find(|i| !i.parse::<i64>().is_ok_and(|n| (-2_147_483_648..=4_294_967_295).contains(&n))).map(str::to_owned)
+}
+
+impl Rule for InvalidSuccessCodes {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let ts = cx.ts;
+        for visit in ts.sequence.walk() {
+            let node = visit.node;
+            let attrs = ["successCodeList", "successCodes"].into_iter().filter_map(|a| node.attr(a).map(|v| (a, v)));
+            let vars = node.variables.iter().filter(|v| v.name().to_ascii_lowercase().ends_with("successcodes")).map(|v| (v.name(), &v.value));
+            for (name, value) in attrs.chain(vars) {
+                let Some(bad) = first_bad(value) else { continue };
+                let whole = value.raw.trim();
+                let message = if bad.is_empty() {
+                    format!("`{name}` is empty")
+                } else if bad == whole {
+                    format!("`{name}` is `{whole}`, not a space-separated list of exit codes")
+                } else {
+                    format!("`{name}` is `{whole}`, not a space-separated list of exit codes (`{bad}` is not one)")
+                };
+                cx.report_at(&visit, value.span, message).help("write decimal exit codes separated by spaces, for example `0 3010`");
+            }
+        }
+    }
+}

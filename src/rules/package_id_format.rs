@@ -1,0 +1,52 @@
+//! `package-id-format`: a package ID that is not a site code followed by five hex digits.
+
+use super::references::{Kind, Origin, is_reference, step_uses};
+use super::{Ctx, Group, Rule, RuleMeta};
+use crate::diagnostic::Severity;
+
+/// The rule.
+pub struct PackageIdFormat;
+
+static META: RuleMeta = RuleMeta {
+    name: "package-id-format",
+    group: Group::References,
+    severity: Severity::Warning,
+    summary: "package ID is not a site code followed by five hex digits",
+    docs: include_str!("../../rules/package-id-format.md"),
+};
+
+/// `^[A-Z0-9]{3}[0-9A-F]{5}$`.
+fn well_formed(id: &str) -> bool {
+    let b = id.as_bytes();
+    b.len() == 8
+        && b.iter().take(3).all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && b.iter().skip(3).all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(c))
+}
+
+impl Rule for PackageIdFormat {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let help = "use the package ID exactly as the console shows it: three site-code characters and five upper-case hex digits";
+        for r in &cx.ts.sequence.references {
+            let Some(v) = r.attrs.get("package") else { continue };
+            let id = v.text().trim().to_owned();
+            if is_reference(&id) && !well_formed(&id) {
+                let span = v.span;
+                cx.report(span, format!("reference list package ID `{id}` is not a site code followed by five hex digits")).help(help);
+            }
+        }
+        for (visit, uses) in step_uses(&cx.ts.sequence) {
+            for u in &uses {
+                let from_action = matches!(u.origin, Origin::Action { .. });
+                if from_action || u.kind != Kind::Package || !u.is_reference() || well_formed(&u.id) {
+                    continue;
+                }
+                cx.report_at(&visit, u.span, format!("package ID `{}` in `{}` is not a site code followed by five hex digits", u.id, u.source))
+                    .help(help);
+            }
+        }
+    }
+}

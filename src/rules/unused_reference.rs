@@ -1,0 +1,47 @@
+//! `unused-reference`: a `<referenceList>` entry that no step uses.
+
+use super::references::{Origin, key, step_uses};
+use super::{Ctx, Group, Rule, RuleMeta};
+use crate::diagnostic::Severity;
+use std::collections::HashSet;
+
+/// The rule.
+pub struct UnusedReference;
+
+static META: RuleMeta = RuleMeta {
+    name: "unused-reference",
+    group: Group::References,
+    severity: Severity::Warning,
+    summary: "reference list entry is not used by any step",
+    docs: include_str!("../../rules/unused-reference.md"),
+};
+
+impl Rule for UnusedReference {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let seq = &cx.ts.sequence;
+        if seq.references.is_empty() {
+            return;
+        }
+        let mut used: HashSet<String> = HashSet::new();
+        for (_, uses) in step_uses(seq) {
+            used.extend(uses.iter().filter(|u| u.is_reference() || u.origin == Origin::ChildList).map(|u| key(&u.id)));
+        }
+        if let Some(boot) = cx.ts.package.as_ref().and_then(|p| p.value("BootImageID")) {
+            used.insert(key(&boot.text()));
+        }
+        for r in &seq.references {
+            let Some(target) = r.target() else { continue };
+            let id = target.text().trim().to_owned();
+            if !super::references::is_reference(&id) || used.contains(&key(&id)) {
+                continue;
+            }
+            let what = if r.attrs.get("application").is_some() { "application" } else { "package" };
+            cx.report(r.span, format!("{what} `{id}` is in the reference list but no step uses it"))
+                .help("remove the entry, or open and save the task sequence in the console so that ConfigMgr rebuilds the list");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! `unused-suppression`: a suppression that suppressed nothing. The findings are produced by the
+//! lint pipeline (`lint.rs` for inline comments, `cli/check.rs` for `[[suppress]]` entries).
+
+use super::{Ctx, Group, Rule, RuleMeta};
+use crate::diagnostic::Severity;
+
+/// The rule.
+pub struct UnusedSuppression;
+
+static META: RuleMeta = RuleMeta {
+    name: "unused-suppression",
+    group: Group::Suppression,
+    severity: Severity::Warning,
+    summary: "suppression comment or config entry suppressed nothing",
+    docs: include_str!("../../rules/unused-suppression.md"),
+};
+
+impl Rule for UnusedSuppression {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, _cx: &mut Ctx<'_>) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::container::load_bytes;
+    use crate::lint::{Settings, check};
+
+    const SET_LOG_PATH: &str = r#"<step type="SMS_TaskSequence_SetVariableAction" name="Set log path"><defaultVarList><variable name="VariableName" property="VariableName" hidden="true">_SMSTSLogPath</variable></defaultVarList></step>"#;
+
+    /// The `unused-suppression` findings for a sequence body.
+    fn unused(body: &str, settings: &Settings) -> usize {
+        let text = format!("<sequence version=\"3.10\">{body}</sequence>");
+        load_bytes("t.xml", text.into_bytes(), None)
+            .into_iter()
+            .map(|l| check(l, settings).diagnostics.iter().filter(|d| d.rule == "unused-suppression").count())
+            .sum()
+    }
+
+    #[test]
+    fn used_stray_and_unselected_suppressions() {
+        let all = Settings::default();
+        assert_eq!(unused(&format!("<!-- tsq-ignore readonly-variable: ok -->{SET_LOG_PATH}"), &all), 0);
+        assert_eq!(unused(&format!("{SET_LOG_PATH}<!-- tsq-ignore readonly-variable: stray -->"), &all), 1);
+        assert_eq!(unused(&format!("<!-- tsq-ignore no-such-rule -->{SET_LOG_PATH}"), &all), 1);
+        let ignored = Settings { ignore: vec!["readonly-variable".into()], ..Settings::default() };
+        assert_eq!(unused(&format!("<!-- tsq-ignore readonly-variable: ok -->{SET_LOG_PATH}"), &ignored), 0);
+    }
+}

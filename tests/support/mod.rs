@@ -1,0 +1,66 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::PathBuf;
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fenced block of a rule doc: its info-string words and its text.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// The words after the backticks (`xml bad`).
+    pub info: Vec<String>,
+    /// The text between the fences.
+    pub text: String,
+    /// 1-based line of the opening fence.
+    pub line: usize,
+}
+
+/// The fenced code blocks of a Markdown document.
+pub fn fences(md: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut open: Option<Block> = None;
+    for (i, line) in md.lines().enumerate() {
+        let t = line.trim_start();
+        match &mut open {
+            None if t.starts_with("```") => {
+                let info = t.trim_start_matches('`').split_whitespace().map(str::to_owned).collect();
+                open = Some(Block { info, text: String::new(), line: i + 1 });
+            }
+            Some(b) if t.starts_with("```") && t.trim_start_matches('`').trim().is_empty() => {
+                out.push(b.clone());
+                open = None;
+            }
+            Some(b) => {
+                b.text.push_str(line);
+                b.text.push('\n');
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// Wrap a fragment in `<sequence version="3.10">…</sequence>`; whole documents are kept.
+pub fn wrap(example: &str) -> String {
+    let t = example.trim_start();
+    let whole = ["<?xml", "<sequence", "<INSTANCE", "<SmsTaskSequencePackage"].iter().any(|p| t.starts_with(p));
+    if whole { example.to_owned() } else { format!("<sequence version=\"3.10\">\n{example}</sequence>\n") }
+}
+
+/// Groups, steps and child task sequences in a task sequence.
+pub fn counts(ts: &tsq::container::TaskSequence) -> [usize; 3] {
+    let mut c = [0; 3];
+    for v in ts.sequence.walk() {
+        c[match v.node.kind {
+            tsq::model::NodeKind::Group => 0,
+            tsq::model::NodeKind::Step => 1,
+            tsq::model::NodeKind::SubTaskSequence => 2,
+        }] += 1;
+    }
+    c
+}
