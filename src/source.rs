@@ -99,6 +99,30 @@ impl SourceFile {
         Ok(Self { path, text, encoding, bom })
     }
 
+    /// Like [`Self::decode`], but invalid UTF-8 also gives a source, decoded lossily (U+FFFD for
+    /// the bad bytes), beside the error: the text before the fault is intact, so positions up to
+    /// it are exact. The bytes are not copied on either path.
+    pub fn decode_lossy(path: impl Into<String>, bytes: Vec<u8>) -> Result<Self, (DecodeError, Option<Self>)> {
+        let path = path.into();
+        match bytes.as_slice() {
+            [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => return Self::decode(path, bytes).map_err(|e| (e, None)),
+            _ => {}
+        }
+        let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
+        let mut body = bytes;
+        if bom {
+            body.drain(..3);
+        }
+        match String::from_utf8(body) {
+            Ok(text) => Ok(Self { path, text, encoding: Encoding::Utf8, bom }),
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to() + if bom { 3 } else { 0 };
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                Err((DecodeError::InvalidUtf8 { offset }, Some(Self { path, text, encoding: Encoding::Utf8, bom })))
+            }
+        }
+    }
+
     /// A UTF-8 source made from text (for stdin and tests).
     #[must_use]
     pub fn from_text(path: impl Into<String>, text: impl Into<String>) -> Self {
@@ -202,6 +226,17 @@ mod tests {
         assert_eq!(SourceFile::decode("x", b"<a>\xC3\x28</a>".to_vec()).unwrap_err(), DecodeError::InvalidUtf8 { offset: 3 });
         assert!(matches!(SourceFile::decode("x", vec![0xFF, 0xFE, 0x3C]), Err(DecodeError::OddLength { .. })));
         assert!(matches!(SourceFile::decode("x", vec![0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00]), Err(DecodeError::LoneSurrogate { offset: 2 })));
+    }
+
+    #[test]
+    fn lossy_decoding_keeps_the_text_before_the_fault() {
+        let (e, src) = SourceFile::decode_lossy("x", b"\xEF\xBB\xBF<a>\xC3\x28</a>".to_vec()).unwrap_err();
+        assert_eq!(e, DecodeError::InvalidUtf8 { offset: 6 });
+        let src = src.unwrap();
+        assert!(src.bom);
+        assert_eq!(src.text, "<a>\u{FFFD}(</a>");
+        assert!(SourceFile::decode_lossy("x", vec![0xFF, 0xFE, 0x3C]).unwrap_err().1.is_none());
+        assert_eq!(SourceFile::decode_lossy("x", b"<a/>".to_vec()).unwrap().text, "<a/>");
     }
 
     #[test]

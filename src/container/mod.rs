@@ -8,7 +8,7 @@ mod cim;
 pub use archive::{ARCHIVE_MEMBER_LIMIT, Shipped};
 
 use crate::model::{Package, PackageReference, Property, Sequence, Value, build_sequence};
-use crate::source::{DecodeError, Encoding, SourceFile, declared_encoding};
+use crate::source::{Encoding, SourceFile, declared_encoding};
 use crate::span::{OffsetMap, Span, unescape_mapped};
 use crate::syntax;
 use serde::Serialize;
@@ -106,26 +106,17 @@ pub fn load_bytes(path: &str, bytes: Vec<u8>, force: Option<Format>) -> Vec<Load
 /// Decode and read one XML file.
 #[must_use]
 pub fn load_text(path: &str, bytes: Vec<u8>, force: Option<Format>) -> Loaded {
-    let lossy = |e: &DecodeError| match e {
-        // Invalid UTF-8: the text before the fault is intact, so positions up to it are exact.
-        DecodeError::InvalidUtf8 { offset } => {
-            let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
-            let body = bytes.get(if bom { 3 } else { 0 }..).unwrap_or(&[]);
-            let text = String::from_utf8_lossy(body).into_owned();
-            let at = offset.saturating_sub(if bom { 3 } else { 0 });
-            Some((SourceFile { path: path.to_owned(), text, encoding: Encoding::Utf8, bom }, at))
-        }
-        DecodeError::OddLength { .. } | DecodeError::LoneSurrogate { .. } => None,
-    };
-    match SourceFile::decode(path, bytes.clone()) {
+    match SourceFile::decode_lossy(path, bytes) {
         Ok(source) => {
             let result = parse(&source, force);
             Loaded { path: path.to_owned(), source: Some(source), result }
         }
-        Err(e) => {
+        Err((e, lossy)) => {
             let message = format!("the file cannot be decoded: {e}");
-            match lossy(&e) {
-                Some((source, at)) => {
+            match lossy {
+                // Invalid UTF-8: the text before the fault is intact, so positions up to it are exact.
+                Some(source) => {
+                    let at = e.offset().saturating_sub(if source.bom { 3 } else { 0 });
                     Loaded { path: path.to_owned(), source: Some(source), result: Err(Problem::syntax(message, Span::new(at, at + 1))) }
                 }
                 None => Loaded { path: path.to_owned(), source: None, result: Err(Problem::syntax(message, Span::at(e.offset()))) },
