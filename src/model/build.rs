@@ -58,7 +58,9 @@ impl Src<'_> {
         let r = n.range();
         let start = self.start_tag_end(n);
         let self_closing = start >= 2 && self.text.get(start - 2..start) == Some("/>");
-        let end = if self_closing { start } else { self.text.get(start..r.end).and_then(|s| s.rfind("</")).map_or(start, |i| start + i) };
+        // The end tag `</name>` holds no `<`, so the last `<` of the element starts it (a char
+        // search, cheaper than a substring search on every variable).
+        let end = if self_closing { start } else { self.text.get(start..r.end).and_then(|s| s.rfind('<')).map_or(start, |i| start + i) };
         self.value(start..end.max(start))
     }
 }
