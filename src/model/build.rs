@@ -69,7 +69,7 @@ impl Src<'_> {
 /// `text` to offsets in the file on disk.
 pub fn build_sequence(text: &str, map: OffsetMap, seq: XNode<'_, '_>) -> Result<Sequence, BuildError> {
     let src = Src { text, map };
-    check_depth(&src, seq)?;
+    let comments = scan(&src, seq)?;
     let mut out = Sequence {
         span: src.span(seq.range()),
         start_tag: src.span(seq.range().start..src.start_tag_end(seq)),
@@ -79,11 +79,8 @@ pub fn build_sequence(text: &str, map: OffsetMap, seq: XNode<'_, '_>) -> Result<
         references: Vec::new(),
         steps: Vec::new(),
         unknown: Vec::new(),
-        comments: Vec::new(),
+        comments,
     };
-    for d in seq.descendants().filter(XNode::is_comment) {
-        out.comments.push(comment_value(&src, d));
-    }
     for child in seq.children() {
         if !child.is_element() {
             continue;
@@ -115,15 +112,24 @@ pub fn build_sequence(text: &str, map: OffsetMap, seq: XNode<'_, '_>) -> Result<
     Ok(out)
 }
 
-/// Refuse absurdly deep documents before the recursive build starts: the walk is iterative, so a
-/// file with 100,000 nested groups costs no stack. The recursive builders check [`MAX_DEPTH`]
-/// precisely; this guard only bounds their recursion (conditions add a few element levels).
-fn check_depth(src: &Src<'_>, seq: XNode<'_, '_>) -> Result<(), BuildError> {
+/// One iterative pass over the sequence before the recursive build: collect every comment (for
+/// suppressions), and refuse absurdly deep documents, so that a file with 100,000 nested groups
+/// costs no stack. The recursive builders check [`MAX_DEPTH`] precisely; this guard only bounds
+/// their recursion (conditions add a few element levels).
+fn scan(src: &Src<'_>, seq: XNode<'_, '_>) -> Result<Vec<Value>, BuildError> {
     const SLACK: usize = 8;
+    let mut comments = Vec::new();
     // The open elements, as the ends of their ranges: an element closes before the next one that
     // starts at or after its end.
     let mut open: Vec<usize> = Vec::new();
-    for n in seq.descendants().filter(XNode::is_element) {
+    for n in seq.descendants() {
+        if n.is_comment() {
+            comments.push(comment_value(src, n));
+            continue;
+        }
+        if !n.is_element() {
+            continue;
+        }
         let r = n.range();
         while open.last().is_some_and(|&end| end <= r.start) {
             open.pop();
@@ -133,7 +139,7 @@ fn check_depth(src: &Src<'_>, seq: XNode<'_, '_>) -> Result<(), BuildError> {
             return Err(too_deep(src, n));
         }
     }
-    Ok(())
+    Ok(comments)
 }
 
 fn comment_value(src: &Src<'_>, c: XNode<'_, '_>) -> Value {
