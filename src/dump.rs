@@ -26,7 +26,12 @@ fn text(v: Option<&Value>) -> J {
 }
 
 fn attrs_except(attrs: &Attrs, skip: &[&str]) -> Map<String, J> {
-    attrs.0.iter().filter(|a| !skip.contains(&a.name.as_str())).map(|a| (a.name.clone(), J::String(a.value.text().into_owned()))).collect()
+    attrs
+        .0
+        .iter()
+        .filter(|a| !skip.contains(&a.name.as_ref()))
+        .map(|a| (a.name.to_string(), J::String(a.value.text().into_owned())))
+        .collect()
 }
 
 fn variable(v: &Variable) -> J {
@@ -38,7 +43,7 @@ fn variable(v: &Variable) -> J {
     if v.attrs.get("hidden").is_some() {
         m.insert("hidden".into(), text(v.attrs.get("hidden")));
     }
-    let name_key = v.name_attr().map_or("name", |a| a.name.as_str());
+    let name_key = v.name_attr().map_or("name", |a| a.name.as_ref());
     let extra = attrs_except(&v.attrs, &[name_key, "property", "hidden"]);
     if !extra.is_empty() {
         m.insert("attributes".into(), J::Object(extra));

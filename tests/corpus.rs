@@ -238,7 +238,7 @@ fn check_file(
     *formats.entry(row["format"].clone()).or_default() += 1;
     let want = expected_format(&row["format"]);
     run.check(rel, want == Some(ts.format), || format!("format {:?}, manifest says {}", ts.format, row["format"]));
-    let version = ts.sequence.version().map(|v| v.raw.as_str());
+    let version = ts.sequence.version().map(|v| v.raw.as_ref());
     run.check(rel, version == Some(row["sequence_version"].as_str()), || {
         format!("version {version:?}, manifest says {}", row["sequence_version"])
     });

@@ -2,11 +2,12 @@
 //! parser so that a megabyte-sized `Icon` byte array costs one pass and no allocation per byte.
 
 use super::Problem;
-use crate::model::{Package, PackageReference, Property, Value};
+use crate::model::{Package, PackageReference, Property, Value, intern};
 use crate::span::Span;
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
+use std::borrow::Cow;
 
 /// The instance's class name and its properties.
 #[derive(Debug)]
@@ -127,7 +128,7 @@ pub fn read_instance(text: &str) -> Result<Instance, Problem> {
                 };
                 if empty {
                     if frame == Frame::Value {
-                        finish_value(&stack, &mut package, &mut refs, Value { raw: String::new(), span: Span::at(after) });
+                        finish_value(&stack, &mut package, &mut refs, Value { raw: Cow::Borrowed(""), span: Span::at(after) });
                     }
                 } else {
                     stack.push(frame);
@@ -138,7 +139,7 @@ pub fn read_instance(text: &str) -> Result<Instance, Problem> {
                 match frame {
                     Some(Frame::Value) => {
                         let raw = text.get(value_start..before).unwrap_or("").to_owned();
-                        finish_value(&stack, &mut package, &mut refs, Value { raw, span: Span::new(value_start, before) });
+                        finish_value(&stack, &mut package, &mut refs, Value { raw: intern(&raw), span: Span::new(value_start, before) });
                     }
                     Some(Frame::Property(i) | Frame::Array(i)) => {
                         if let Some(p) = package.properties.get_mut(i) {

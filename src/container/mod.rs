@@ -7,7 +7,7 @@ mod cim;
 
 pub use archive::{ARCHIVE_MEMBER_LIMIT, Shipped};
 
-use crate::model::{Package, PackageReference, Property, Sequence, Value, build_sequence};
+use crate::model::{Package, PackageReference, Property, Sequence, Value, build_sequence, intern};
 use crate::source::{Encoding, SourceFile, declared_encoding};
 use crate::span::{OffsetMap, Span, unescape_mapped};
 use crate::syntax;
@@ -150,7 +150,7 @@ fn root_name(text: &str) -> Option<(&str, usize)> {
 /// Find and build the task sequence in a decoded file.
 pub fn parse(source: &SourceFile, force: Option<Format>) -> Result<TaskSequence, Problem> {
     let text = source.text.as_str();
-    let declared = declared_encoding(text).map(|(raw, span)| Value { raw: raw.to_owned(), span });
+    let declared = declared_encoding(text).map(|(raw, span)| Value { raw: intern(raw), span });
     let root = root_name(text);
     let is_cim = match force {
         Some(f) => f == Format::CmObjectXml,
@@ -227,7 +227,7 @@ fn wrapper_package(text: &str, root: roxmltree::Node<'_, '_>) -> Package {
         let open_end = whole.find('>').map_or(whole.len(), |i| i + 1);
         let self_closing = whole.get(..open_end).is_some_and(|t| t.ends_with("/>"));
         let close = if self_closing { open_end } else { whole.rfind("</").unwrap_or(open_end).max(open_end) };
-        Value { raw: whole.get(open_end..close).unwrap_or("").to_owned(), span: Span::new(r.start + open_end, r.start + close) }
+        Value { raw: intern(whole.get(open_end..close).unwrap_or("")), span: Span::new(r.start + open_end, r.start + close) }
     };
     let mut pkg = Package { span: Span::new(root.range().start, root.range().end), ..Package::default() };
     for c in root.children().filter(roxmltree::Node::is_element) {
@@ -239,7 +239,7 @@ fn wrapper_package(text: &str, root: roxmltree::Node<'_, '_>) -> Package {
                 pkg.references_span = Some(span);
                 let attr = |r: roxmltree::Node<'_, '_>, n: &str| {
                     r.attributes().find(|a| a.name() == n).map(|a| Value {
-                        raw: text.get(a.range_value()).unwrap_or("").to_owned(),
+                        raw: intern(text.get(a.range_value()).unwrap_or("")),
                         span: Span::new(a.range_value().start, a.range_value().end),
                     })
                 };
@@ -297,7 +297,7 @@ fn parse_cim(text: &str) -> Result<TaskSequence, Problem> {
 
 /// The sequence text of a `Sequence` value: CDATA content verbatim, or entity-escaped text decoded.
 fn sequence_text(value: &Value) -> Result<(String, OffsetMap), Problem> {
-    let raw = value.raw.as_str();
+    let raw = value.raw.as_ref();
     let lead = raw.len() - raw.trim_start().len();
     let trimmed = raw.trim();
     if let Some(inner) = trimmed.strip_prefix("<![CDATA[").and_then(|r| r.strip_suffix("]]>")) {

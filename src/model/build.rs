@@ -1,5 +1,6 @@
 //! Building the model from a roxmltree document.
 
+use super::intern;
 use super::{
     Attr, Attrs, CondKind, CondNode, Condition, DynamicRule, DynamicRules, Node, NodeKind, Reference, Sequence, Unknown, Value, Variable,
 };
@@ -32,7 +33,7 @@ impl Src<'_> {
     }
 
     fn value(&self, r: std::ops::Range<usize>) -> Value {
-        Value { raw: self.text.get(r.clone()).unwrap_or("").to_owned(), span: self.span(r) }
+        Value { raw: intern(self.text.get(r.clone()).unwrap_or("")), span: self.span(r) }
     }
 
     fn attrs(&self, n: XNode<'_, '_>) -> Attrs {
@@ -40,7 +41,7 @@ impl Src<'_> {
             n.attributes()
                 .map(|a| {
                     let whole = a.range();
-                    Attr { name: a.name().to_owned(), span: self.span(whole), value: self.value(a.range_value()) }
+                    Attr { name: intern(a.name()), span: self.span(whole), value: self.value(a.range_value()) }
                 })
                 .collect(),
         )
@@ -266,7 +267,7 @@ fn dynamic_rules(value: &Value, depth: usize) -> Result<DynamicRules, BuildError
     let mut out = DynamicRules { rules: Vec::new(), error: None };
     // `value.span` is already in file coordinates; the nested map goes from the unescaped text to
     // the file directly.
-    let raw = value.raw.as_str();
+    let raw = value.raw.as_ref();
     if raw.trim().is_empty() {
         return Ok(out);
     }

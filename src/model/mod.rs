@@ -18,10 +18,51 @@ use std::borrow::Cow;
 /// A value as written in the file: the raw text (entities not decoded) and its span.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Value {
-    /// The text exactly as written between the quotes or tags.
-    pub raw: String,
+    /// The text exactly as written between the quotes or tags (common short values such as
+    /// `true` and `0` are shared, not allocated).
+    pub raw: Cow<'static, str>,
     /// Where the raw text is in the file.
     pub span: Span,
+}
+
+/// Attribute names and values common enough to share instead of allocating each time.
+const SHARED: [&str; 30] = [
+    "",
+    "true",
+    "false",
+    "0",
+    "2",
+    "0 3010",
+    "WinPEandFullOS",
+    "WinPE",
+    "FullOS",
+    "name",
+    "property",
+    "hidden",
+    "type",
+    "description",
+    "disable",
+    "continueOnError",
+    "expand",
+    "startIn",
+    "successCodeList",
+    "retryCount",
+    "runFromNet",
+    "runIn",
+    "timeout",
+    "package",
+    "application",
+    "program",
+    "version",
+    "Operator",
+    "equals",
+    "notEquals",
+];
+
+/// `text` as a shared static string when it is a common one, else an owned copy.
+#[must_use]
+pub fn intern(text: &str) -> Cow<'static, str> {
+    SHARED.iter().find(|s| **s == text).map_or_else(|| Cow::Owned(text.to_owned()), |s| Cow::Borrowed(*s))
 }
 
 impl Value {
@@ -37,7 +78,7 @@ impl Value {
     /// `Some(true)`/`Some(false)` for exactly `true`/`false`, `None` otherwise.
     #[must_use]
     pub fn as_bool(&self) -> Option<bool> {
-        match self.raw.as_str() {
+        match self.raw.as_ref() {
             "true" => Some(true),
             "false" => Some(false),
             _ => None,
@@ -74,8 +115,8 @@ impl Value {
 /// An attribute: its name, the span of the name, and its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attr {
-    /// The attribute name as written.
-    pub name: String,
+    /// The attribute name as written (known names are shared, not allocated).
+    pub name: Cow<'static, str>,
     /// The span of the whole `name="value"`.
     pub span: Span,
     /// The value.
@@ -126,7 +167,7 @@ impl Variable {
     /// (`<Variable Name="…" IsSecret="…">`), which is used when there is no `name`.
     #[must_use]
     pub fn name(&self) -> &str {
-        self.name_attr().map_or("", |a| a.value.raw.as_str())
+        self.name_attr().map_or("", |a| a.value.raw.as_ref())
     }
 
     /// The attribute that holds the name: `name`, or `Name` when there is no `name`.
@@ -138,7 +179,7 @@ impl Variable {
     /// The `property` attribute's raw text.
     #[must_use]
     pub fn property(&self) -> Option<&str> {
-        self.attrs.get("property").map(|v| v.raw.as_str())
+        self.attrs.get("property").map(|v| v.raw.as_ref())
     }
 
     /// Whether `hidden="true"`.
@@ -185,7 +226,7 @@ impl CondNode {
     /// The `type` attribute's raw text.
     #[must_use]
     pub fn type_name(&self) -> Option<&str> {
-        self.attrs.get("type").map(|v| v.raw.as_str())
+        self.attrs.get("type").map(|v| v.raw.as_ref())
     }
 
     /// An expression parameter by name (`Variable`, `Operator`, `Query`, …).
@@ -261,7 +302,7 @@ impl Node {
     /// The `type` attribute's raw text.
     #[must_use]
     pub fn type_name(&self) -> Option<&str> {
-        self.attrs.get("type").map(|v| v.raw.as_str())
+        self.attrs.get("type").map(|v| v.raw.as_ref())
     }
 
     /// Whether `disable="true"`.

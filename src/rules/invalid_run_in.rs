@@ -26,7 +26,7 @@ impl Rule for InvalidRunIn {
         let ts = cx.ts;
         for visit in ts.sequence.walk() {
             let Some(value) = visit.node.attr("runIn") else { continue };
-            if VALUES.contains(&value.raw.as_str()) {
+            if VALUES.contains(&value.raw.as_ref()) {
                 continue;
             }
             let help = match VALUES.iter().find(|v| v.eq_ignore_ascii_case(value.raw.trim())) {

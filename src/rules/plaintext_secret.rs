@@ -49,7 +49,7 @@ fn tokens(raw: &str) -> Vec<(usize, &str)> {
 
 /// Credentials in a command line: (pattern, decoded secret, span).
 fn credentials(v: &Value) -> Vec<(&'static str, String, Span)> {
-    let raw = v.raw.as_str();
+    let raw = v.raw.as_ref();
     let lower = unescape(raw).to_ascii_lowercase();
     let toks = tokens(raw);
     let mut out = Vec::new();

@@ -171,7 +171,7 @@ fn tokens(text: &str) -> Vec<(usize, &str)> {
 /// The references in a step's `<action>`: only the switches its generated command line has.
 fn action_uses(visit: &Visit<'_>) -> Vec<Use> {
     let Some(action) = &visit.node.action else { return Vec::new() };
-    let raw = action.raw.as_str();
+    let raw = action.raw.as_ref();
     let mut tokens = tokens(raw).into_iter();
     let Some((_, exe)) = tokens.next() else { return Vec::new() };
     let exe = exe.trim_matches('"').replace("&quot;", "");
