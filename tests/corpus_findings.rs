@@ -7,20 +7,8 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use tsq::container::load_bytes;
 use tsq::lint::{Settings, check};
-
-fn corpus() -> Option<(PathBuf, PathBuf)> {
-    let root = support::root().join("../shared");
-    let (files, zips) = (root.join("corpus"), root.join("corpus-zips"));
-    if files.join("MANIFEST.tsv").is_file() && zips.join("MANIFEST.tsv").is_file() {
-        return Some((files, zips));
-    }
-    assert!(std::env::var_os("TSQ_REQUIRE_CORPUS").is_none(), "TSQ_REQUIRE_CORPUS is set but ../shared/corpus is missing");
-    eprintln!("note: ../shared/corpus not found; skipping the corpus findings test");
-    None
-}
 
 /// Corpus paths from a MANIFEST.tsv's first column.
 fn manifest(dir: &std::path::Path) -> Vec<String> {
@@ -43,7 +31,7 @@ fn findings(name: &str, bytes: Vec<u8>) -> Vec<String> {
 
 #[test]
 fn corpus_findings() {
-    let Some((files, zips)) = corpus() else { return };
+    let Some((files, zips)) = support::corpus_or_skip("the corpus findings test") else { return };
     let mut lines = Vec::new();
     for path in manifest(&files) {
         lines.extend(findings(&path, std::fs::read(files.join(&path)).unwrap()));

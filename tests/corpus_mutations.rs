@@ -5,19 +5,8 @@
 
 mod support;
 
-use std::path::PathBuf;
 use tsq::container::load_bytes;
 use tsq::lint::{Settings, check};
-
-fn corpus() -> Option<PathBuf> {
-    let dir = support::root().join("../shared/corpus");
-    if dir.join("MANIFEST.tsv").is_file() {
-        return Some(dir);
-    }
-    assert!(std::env::var_os("TSQ_REQUIRE_CORPUS").is_none(), "TSQ_REQUIRE_CORPUS is set but ../shared/corpus is missing");
-    eprintln!("note: ../shared/corpus not found; skipping the corpus mutation test");
-    None
-}
 
 const EXPORT: &str = "forevanyeung-tasksequences/tasksequence1/SMS_TaskSequencePackage/RSC002A6/object.xml";
 const RAW: &str = "forevanyeung-tasksequences/tasksequence1/SMS_TaskSequencePackage/RSC002A6/extracted.xml";
@@ -44,7 +33,7 @@ fn fires(name: &str, text: String, rule: &str) -> bool {
 
 #[test]
 fn every_rule_fires_on_real_data() {
-    let Some(dir) = corpus() else { return };
+    let Some((dir, _)) = support::corpus_or_skip("the corpus mutation test") else { return };
     let read = |p: &str| std::fs::read_to_string(dir.join(p)).unwrap();
     let (export, raw, mdt, sccm) = (read(EXPORT), read(RAW), read(MDT), read(SCCM));
     let big = "x".repeat(2_200_000);

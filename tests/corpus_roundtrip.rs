@@ -12,7 +12,6 @@
 mod support;
 
 use serde_json::Value as J;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tsq::container::{TaskSequence, parse};
 use tsq::source::{Encoding, SourceFile};
@@ -21,11 +20,6 @@ use tsq::writer::{FormatError, format, write_preserving};
 
 /// The only corpus file that is not well-formed XML (corpus.md §4.5).
 const MALFORMED: &str = "microsoft-configmgr-hub-selfhost/objects/TaskSequence/Test_CustomTS.xml";
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    dir.join("MANIFEST.tsv").is_file().then_some(dir)
-}
 
 /// The model without the encoding, for comparing re-encoded copies.
 fn model(source: &SourceFile, ts: &TaskSequence) -> J {
@@ -139,8 +133,8 @@ fn reencoded(source: &SourceFile, ts: Option<&TaskSequence>, formatted: Option<&
 }
 
 fn main() -> ExitCode {
-    let Some(dir) = corpus_dir() else {
-        if std::env::var("TSQ_REQUIRE_CORPUS").is_ok_and(|v| v == "1") {
+    let Some(dir) = support::shared_dir("corpus") else {
+        if support::corpus_required() {
             eprintln!("error: ../shared/corpus not found and TSQ_REQUIRE_CORPUS=1");
             return ExitCode::FAILURE;
         }

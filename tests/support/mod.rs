@@ -64,3 +64,25 @@ pub fn counts(ts: &tsq::container::TaskSequence) -> [usize; 3] {
     }
     c
 }
+
+/// A corpus folder beside the project (`../shared/corpus`, `../shared/corpus-zips`), if it holds
+/// its MANIFEST.tsv.
+pub fn shared_dir(name: &str) -> Option<PathBuf> {
+    let dir = root().join("../shared").join(name);
+    dir.join("MANIFEST.tsv").is_file().then_some(dir)
+}
+
+/// Whether CI asked that a missing corpus fail the tests (`TSQ_REQUIRE_CORPUS=1`).
+pub fn corpus_required() -> bool {
+    std::env::var("TSQ_REQUIRE_CORPUS").is_ok_and(|v| v == "1")
+}
+
+/// The corpus folders, or `None` after a printed skip notice; panics when the corpus is required.
+pub fn corpus_or_skip(test: &str) -> Option<(PathBuf, PathBuf)> {
+    if let (Some(files), Some(zips)) = (shared_dir("corpus"), shared_dir("corpus-zips")) {
+        return Some((files, zips));
+    }
+    assert!(!corpus_required(), "TSQ_REQUIRE_CORPUS=1 but ../shared/corpus or ../shared/corpus-zips is missing");
+    eprintln!("note: ../shared/corpus not found; skipping {test}");
+    None
+}
