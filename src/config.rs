@@ -53,6 +53,8 @@ pub struct Suppression {
     pub step: Option<GlobSet>,
     /// Where the entry is in the config file.
     pub span: Span,
+    /// The entry's `reason`, if given.
+    pub reason: Option<String>,
 }
 
 /// A loaded configuration.
@@ -203,7 +205,7 @@ impl Config {
                         let path = glob_set(&path_glob).map_err(|m| err(m, span.clone()))?;
                         let step = field("step").map(|s| glob_set(&s)).transpose().map_err(|m| err(m, span.clone()))?;
                         let s = span.unwrap_or(0..0);
-                        cfg.suppress.push(Suppression { path, rule, step, span: Span::new(s.start, s.end) });
+                        cfg.suppress.push(Suppression { path, rule, step, span: Span::new(s.start, s.end), reason: field("reason") });
                     }
                 }
                 other => return Err(err(format!("unknown key `{other}` (expected `rules`, `exclude` or `suppress`)"), at(&[other]))),

@@ -44,6 +44,8 @@ pub struct Diagnostic {
     pub step_path: Option<String>,
     /// The step's instruction number as `smsts.log` counts it.
     pub step_number: Option<usize>,
+    /// The step's stable identity ([`crate::identity::NodeId`] as text), filled in by the engine.
+    pub step_id: Option<String>,
     /// Whether the text under `span` is a secret that reports must not show (source snippets
     /// mask it).
     #[serde(skip)]
@@ -54,7 +56,7 @@ impl Diagnostic {
     /// A finding with no help and no step location.
     #[must_use]
     pub fn new(rule: &'static str, severity: Severity, span: Span, message: impl Into<String>) -> Self {
-        Self { rule, severity, message: message.into(), span, help: None, step_path: None, step_number: None, redact: false }
+        Self { rule, severity, message: message.into(), span, help: None, step_path: None, step_number: None, step_id: None, redact: false }
     }
 
     /// Set the help text.

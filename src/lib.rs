@@ -7,11 +7,13 @@
 //! (roxmltree) → [`model`] builds the typed, spanned model → rules check it → reports render it;
 //! [`writer`] writes files back byte for byte, or formatted.
 
+pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod container;
 pub mod diagnostic;
 pub mod dump;
+pub mod identity;
 pub mod inputs;
 pub mod inventory;
 pub mod lint;

@@ -13,9 +13,9 @@ use crate::span::Span;
 pub struct Settings {
     /// The configuration (`tsq.toml` or defaults).
     pub config: Config,
-    /// `--select`: only these rules or groups (empty: all).
+    /// `--select`: only these rules or categories (empty: all).
     pub select: Vec<String>,
-    /// `--ignore`: not these rules or groups.
+    /// `--ignore`: not these rules or categories.
     pub ignore: Vec<String>,
     /// `--inventory`.
     pub inventory: Option<Inventory>,
@@ -26,8 +26,8 @@ impl Settings {
     #[must_use]
     pub fn level(&self, rule: &dyn Rule) -> Option<Severity> {
         let meta = rule.meta();
-        let group = meta.group.name();
-        let named = |list: &[String]| list.iter().any(|s| s == meta.name || *s == group);
+        let category = meta.category.name();
+        let named = |list: &[String]| list.iter().any(|s| s == meta.name || *s == category);
         if (!self.select.is_empty() && !named(&self.select)) || named(&self.ignore) {
             return None;
         }
@@ -50,6 +50,29 @@ pub struct FileResult {
     pub diagnostics: Vec<Diagnostic>,
     /// Indices of config `[[suppress]]` entries that silenced something here.
     pub used_suppressions: Vec<usize>,
+    /// Findings of enabled rules that a comment or a `[[suppress]]` entry silenced.
+    pub suppressed: Vec<Suppressed>,
+}
+
+/// Where the suppression of a finding came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SuppressionKind {
+    /// A `<!-- tsq-ignore … -->` comment in the file.
+    InSource,
+    /// A `[[suppress]]` entry of `tsq.toml`.
+    External,
+}
+
+/// A finding that was silenced, with how.
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    /// The finding.
+    pub diagnostic: Diagnostic,
+    /// Comment or config.
+    pub kind: SuppressionKind,
+    /// The reason the suppression gives, if any.
+    pub reason: Option<String>,
 }
 
 /// Check one loaded file.
@@ -57,6 +80,7 @@ pub struct FileResult {
 pub fn check(loaded: Loaded, settings: &Settings) -> FileResult {
     let mut diags = Vec::new();
     let mut used = Vec::new();
+    let mut suppressed = Vec::new();
     match &loaded.result {
         Err(problem) => {
             if let Some(rule) = crate::rules::find(problem.rule)
@@ -68,14 +92,22 @@ pub fn check(loaded: Loaded, settings: &Settings) -> FileResult {
         Ok(ts) => {
             // Suppressions are matched against what every rule would report, so that turning a
             // rule off does not make its suppressions look unused; selection applies afterwards.
-            let all = run_all(ts, settings);
-            let all = apply_inline_suppressions(ts, all, settings);
-            let all = apply_config_suppressions(&loaded.path, all, &settings.config, &mut used);
+            let mut all = run_all(ts, settings);
+            if all.iter().any(|(d, _)| d.step_number.is_some()) {
+                let ids = crate::identity::identities(&ts.sequence);
+                for (d, _) in &mut all {
+                    d.step_id = d.step_number.and_then(|n| ids.get(n)).map(ToString::to_string);
+                }
+            }
+            let all = apply_inline_suppressions(ts, all, settings, &mut suppressed);
+            let all = apply_config_suppressions(&loaded.path, all, &settings.config, &mut used, &mut suppressed);
             diags = all.into_iter().filter_map(|(d, on)| on.then_some(d)).collect();
         }
     }
-    diags.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.span.end.cmp(&b.span.end)).then(a.rule.cmp(b.rule)));
-    FileResult { path: loaded.path, source: loaded.source, diagnostics: diags, used_suppressions: used }
+    let order = |a: &Diagnostic, b: &Diagnostic| a.span.start.cmp(&b.span.start).then(a.span.end.cmp(&b.span.end)).then(a.rule.cmp(b.rule));
+    diags.sort_by(order);
+    suppressed.sort_by(|a, b| order(&a.diagnostic, &b.diagnostic));
+    FileResult { path: loaded.path, source: loaded.source, diagnostics: diags, used_suppressions: used, suppressed }
 }
 
 /// Run every enabled rule over a task sequence.
@@ -105,42 +137,52 @@ fn run_all(ts: &TaskSequence, settings: &Settings) -> Vec<(Diagnostic, bool)> {
 /// An inline `<!-- tsq-ignore rule[, rule]: reason -->` comment.
 struct Inline {
     rules: Vec<String>,
+    reason: Option<String>,
     comment: Span,
     scope: Span,
     used: bool,
 }
 
-/// Parse a comment's text as a suppression.
-fn parse_inline(text: &str) -> Option<Vec<String>> {
+/// Parse a comment's text as a suppression: the rule names and the reason.
+fn parse_inline(text: &str) -> Option<(Vec<String>, Option<String>)> {
     let rest = text.trim().strip_prefix("tsq-ignore")?;
-    let names = rest.split(':').next().unwrap_or("");
+    let (names, reason) = rest.split_once(':').unwrap_or((rest, ""));
     let rules: Vec<String> = names.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
-    (!rules.is_empty()).then_some(rules)
+    let reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
+    (!rules.is_empty()).then_some((rules, reason))
 }
 
-fn apply_inline_suppressions(ts: &TaskSequence, diags: Vec<(Diagnostic, bool)>, settings: &Settings) -> Vec<(Diagnostic, bool)> {
-    let mut inlines: Vec<Inline> =
-        ts.sequence
-            .walk()
-            .flat_map(|v| {
-                v.node.leading_comments.iter().filter_map(move |c| {
-                    parse_inline(&c.raw).map(|rules| Inline { rules, comment: c.span, scope: v.node.span, used: false })
-                })
+fn apply_inline_suppressions(
+    ts: &TaskSequence,
+    diags: Vec<(Diagnostic, bool)>,
+    settings: &Settings,
+    suppressed: &mut Vec<Suppressed>,
+) -> Vec<(Diagnostic, bool)> {
+    let mut inlines: Vec<Inline> = ts
+        .sequence
+        .walk()
+        .flat_map(|v| {
+            v.node.leading_comments.iter().filter_map(move |c| {
+                parse_inline(&c.raw).map(|(rules, reason)| Inline { rules, reason, comment: c.span, scope: v.node.span, used: false })
             })
-            .collect();
+        })
+        .collect();
     let mut kept: Vec<(Diagnostic, bool)> = diags
         .into_iter()
-        .filter(|(d, _)| {
+        .filter(|(d, on)| {
             // Every comment that covers the finding counts as used (nested groups and steps).
-            let mut hit = false;
+            let mut hit: Option<Option<String>> = None;
             for s in inlines
                 .iter_mut()
                 .filter(|s| s.rules.iter().any(|r| r == d.rule) && d.span.start >= s.scope.start && d.span.end <= s.scope.end)
             {
                 s.used = true;
-                hit = true;
+                hit = Some(s.reason.clone());
             }
-            !hit
+            if let (Some(reason), true) = (&hit, on) {
+                suppressed.push(Suppressed { diagnostic: d.clone(), kind: SuppressionKind::InSource, reason: reason.clone() });
+            }
+            hit.is_none()
         })
         .collect();
     if let Some(rule) = crate::rules::find("unused-suppression")
@@ -148,7 +190,7 @@ fn apply_inline_suppressions(ts: &TaskSequence, diags: Vec<(Diagnostic, bool)>, 
     {
         // A suppression comment that is not right before a step or group applies to nothing.
         for c in ts.sequence.comments.iter().filter(|c| !inlines.iter().any(|s| s.comment == c.span)) {
-            if let Some(rules) = parse_inline(&c.raw) {
+            if let Some((rules, _)) = parse_inline(&c.raw) {
                 kept.push((
                     Diagnostic::new(rule.meta().name, sev, c.span, format!("`tsq-ignore {}` suppresses nothing", rules.join(", ")))
                         .with_help("move the comment to just before the step or group it is meant for, with only whitespace between"),
@@ -174,22 +216,27 @@ fn apply_config_suppressions(
     diags: Vec<(Diagnostic, bool)>,
     config: &Config,
     used: &mut Vec<usize>,
+    suppressed: &mut Vec<Suppressed>,
 ) -> Vec<(Diagnostic, bool)> {
     if config.suppress.is_empty() {
         return diags;
     }
     diags
         .into_iter()
-        .filter(|(d, _)| {
+        .filter(|(d, on)| {
             let hit = config.suppress.iter().position(|s| {
                 s.rule == d.rule
                     && s.path.is_match(path)
                     && s.step.as_ref().is_none_or(|g| d.step_path.as_deref().is_some_and(|p| g.is_match(p)))
             });
-            if let Some(i) = hit
-                && !used.contains(&i)
-            {
-                used.push(i);
+            if let Some(i) = hit {
+                if !used.contains(&i) {
+                    used.push(i);
+                }
+                if *on {
+                    let reason = config.suppress.get(i).and_then(|s| s.reason.clone());
+                    suppressed.push(Suppressed { diagnostic: d.clone(), kind: SuppressionKind::External, reason });
+                }
             }
             hit.is_none()
         })

@@ -24,10 +24,10 @@ pub(crate) struct CheckArgs {
     /// Use this configuration file instead of looking for tsq.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Run only these rules or groups (repeatable, or comma-separated).
+    /// Run only these rules or categories (repeatable, or comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     select: Vec<String>,
-    /// Do not run these rules or groups (repeatable, or comma-separated).
+    /// Do not run these rules or categories (repeatable, or comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     ignore: Vec<String>,
     /// Exit 1 when a finding reaches this severity.
@@ -81,9 +81,9 @@ impl SettingsCache<'_> {
 
 fn validate_names(names: &[String]) -> Result<(), String> {
     for n in names {
-        let known = crate::rules::find(n).is_some() || crate::rules::RULES.iter().any(|r| r.meta().group.name() == *n);
+        let known = crate::rules::find(n).is_some() || crate::rules::RULES.iter().any(|r| r.meta().category.name() == *n);
         if !known {
-            return Err(format!("unknown rule or group `{n}` (see `tsq rules`)"));
+            return Err(format!("unknown rule or category `{n}` (see `tsq rules`)"));
         }
     }
     Ok(())
@@ -194,7 +194,7 @@ fn unused_config_suppressions(cache: &SettingsCache<'_>, results: &[FileResult])
             .collect();
         if !diagnostics.is_empty() {
             let source = Some(SourceFile::from_text(display.clone(), settings.config.text.clone()));
-            out.push(FileResult { path: display, source, diagnostics, used_suppressions: Vec::new() });
+            out.push(FileResult { path: display, source, diagnostics, used_suppressions: Vec::new(), suppressed: Vec::new() });
         }
     }
     out

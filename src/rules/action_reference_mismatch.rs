@@ -1,8 +1,8 @@
 //! `action-reference-mismatch`: the package ID in a step's `<action>` disagrees with the variable
 //! the action is generated from.
 
-use super::references::{Origin, step_uses};
-use super::{Ctx, Group, Rule, RuleMeta};
+use crate::analysis::references::{Origin, step_uses};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -10,7 +10,7 @@ pub struct ActionReferenceMismatch;
 
 static META: RuleMeta = RuleMeta {
     name: "action-reference-mismatch",
-    group: Group::References,
+    category: Category::References,
     severity: Severity::Warning,
     summary: "package ID in the action command line disagrees with the step's package variable",
     docs: include_str!("../../rules/action-reference-mismatch.md"),

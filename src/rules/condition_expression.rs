@@ -1,7 +1,7 @@
 //! `condition-expression`: an expression has an unknown type, a missing field or a bad operator.
 
-use super::conditions::{ExprKind, all, canonical, expr_kind, operator_fields};
-use super::{Ctx, Group, Rule, RuleMeta};
+use crate::analysis::conditions::{ExprKind, all, canonical, expr_kind, operator_fields};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::model::{CondKind, CondNode, Visit};
 use crate::span::Span;
@@ -11,7 +11,7 @@ pub struct ConditionExpression;
 
 static META: RuleMeta = RuleMeta {
     name: "condition-expression",
-    group: Group::Conditions,
+    category: Category::Conditions,
     severity: Severity::Error,
     summary: "condition expression has an unknown type, a missing field or an invalid operator",
     docs: include_str!("../../rules/condition-expression.md"),

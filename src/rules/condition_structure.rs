@@ -1,7 +1,7 @@
 //! `condition-structure`: a condition operator, group or element is malformed or misplaced.
 
-use super::conditions::{canonical, element_name, operator_types};
-use super::{Ctx, Group, Rule, RuleMeta};
+use crate::analysis::conditions::{canonical, element_name, operator_types};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::model::{CondKind, CondNode, Visit};
 use crate::span::Span;
@@ -11,7 +11,7 @@ pub struct ConditionStructure;
 
 static META: RuleMeta = RuleMeta {
     name: "condition-structure",
-    group: Group::Conditions,
+    category: Category::Conditions,
     severity: Severity::Error,
     summary: "condition operator, group or element is malformed or misplaced",
     docs: include_str!("../../rules/condition-structure.md"),

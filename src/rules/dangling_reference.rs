@@ -1,8 +1,8 @@
 //! `dangling-reference`: a step uses a package or application that is not among the known
 //! references (`<referenceList>`, package `References`, shipped objects, `--inventory`).
 
-use super::references::{Kind, Known, Origin, key, step_uses};
-use super::{Ctx, Group, Rule, RuleMeta};
+use crate::analysis::references::{Kind, Known, Origin, key, step_uses};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -10,7 +10,7 @@ pub struct DanglingReference;
 
 static META: RuleMeta = RuleMeta {
     name: "dangling-reference",
-    group: Group::References,
+    category: Category::References,
     severity: Severity::Error,
     summary: "step uses a package or application that is not in the reference list",
     docs: include_str!("../../rules/dangling-reference.md"),
@@ -58,7 +58,7 @@ impl Rule for DanglingReference {
             }
         }
         let Some(pkg) = &cx.ts.package else { return };
-        let Some(boot) = pkg.value("BootImageID").filter(|v| super::references::is_reference(&v.text())) else { return };
+        let Some(boot) = pkg.value("BootImageID").filter(|v| crate::analysis::references::is_reference(&v.text())) else { return };
         let id = boot.text().trim().to_owned();
         let refs = pkg.references.as_ref();
         if refs.is_none() && cx.inventory.is_none() {

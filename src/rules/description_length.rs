@@ -1,6 +1,6 @@
 //! `description-length`: a step or group description is longer than 255 characters.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::container::Format;
 use crate::diagnostic::Severity;
 
@@ -9,7 +9,7 @@ pub struct DescriptionLength;
 
 static META: RuleMeta = RuleMeta {
     name: "description-length",
-    group: Group::Schema,
+    category: Category::Schema,
     severity: Severity::Error,
     summary: "step or group description is longer than 255 characters",
     docs: include_str!("../../rules/description-length.md"),

@@ -1,6 +1,6 @@
 //! `duplicate-name`: sibling steps or groups share the same name.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::model::Node;
 use std::collections::HashMap;
@@ -10,7 +10,7 @@ pub struct DuplicateName;
 
 static META: RuleMeta = RuleMeta {
     name: "duplicate-name",
-    group: Group::Structure,
+    category: Category::Structure,
     severity: Severity::Info,
     summary: "sibling steps or groups share the same name",
     docs: include_str!("../../rules/duplicate-name.md"),

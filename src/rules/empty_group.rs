@@ -1,6 +1,6 @@
 //! `empty-group`: a group with no steps, groups or child task sequences.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::model::NodeKind;
 
@@ -9,7 +9,7 @@ pub struct EmptyGroup;
 
 static META: RuleMeta = RuleMeta {
     name: "empty-group",
-    group: Group::Structure,
+    category: Category::Structure,
     severity: Severity::Warning,
     summary: "group contains no steps, groups or child task sequences",
     docs: include_str!("../../rules/empty-group.md"),

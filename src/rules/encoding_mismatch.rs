@@ -1,6 +1,6 @@
 //! `encoding-mismatch`: the XML declaration's `encoding=` disagrees with the decoded bytes.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::source::Encoding;
 
@@ -9,7 +9,7 @@ pub struct EncodingMismatch;
 
 static META: RuleMeta = RuleMeta {
     name: "encoding-mismatch",
-    group: Group::Syntax,
+    category: Category::Syntax,
     severity: Severity::Error,
     summary: "declared XML encoding does not match the file's bytes",
     docs: include_str!("../../rules/encoding-mismatch.md"),

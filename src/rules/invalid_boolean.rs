@@ -1,6 +1,6 @@
 //! `invalid-boolean`: a boolean attribute or step variable is not `true` or `false`.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::model::NodeKind;
 
@@ -9,7 +9,7 @@ pub struct InvalidBoolean;
 
 static META: RuleMeta = RuleMeta {
     name: "invalid-boolean",
-    group: Group::Schema,
+    category: Category::Schema,
     severity: Severity::Error,
     summary: "boolean attribute or step variable is not true or false",
     docs: include_str!("../../rules/invalid-boolean.md"),

@@ -1,6 +1,6 @@
 //! `invalid-run-in`: `runIn` is not `WinPE`, `FullOS` or `WinPEandFullOS`.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -8,7 +8,7 @@ pub struct InvalidRunIn;
 
 static META: RuleMeta = RuleMeta {
     name: "invalid-run-in",
-    group: Group::Environment,
+    category: Category::Environment,
     severity: Severity::Error,
     summary: "runIn is not WinPE, FullOS or WinPEandFullOS",
     docs: include_str!("../../rules/invalid-run-in.md"),

@@ -1,6 +1,6 @@
 //! `invalid-success-codes`: success codes are not a space-separated list of integers.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::model::Value;
 
@@ -9,7 +9,7 @@ pub struct InvalidSuccessCodes;
 
 static META: RuleMeta = RuleMeta {
     name: "invalid-success-codes",
-    group: Group::Schema,
+    category: Category::Schema,
     severity: Severity::Error,
     summary: "success codes are not a space-separated list of integers",
     docs: include_str!("../../rules/invalid-success-codes.md"),

@@ -1,6 +1,6 @@
 //! `invalid-timeout`: a step time-out is not whole seconds, or outside 1 to 999 minutes.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -8,7 +8,7 @@ pub struct InvalidTimeout;
 
 static META: RuleMeta = RuleMeta {
     name: "invalid-timeout",
-    group: Group::Schema,
+    category: Category::Schema,
     severity: Severity::Error,
     summary: "step timeout is not a whole number of seconds or is outside 1 to 999 minutes",
     docs: include_str!("../../rules/invalid-timeout.md"),

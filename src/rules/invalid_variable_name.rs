@@ -1,7 +1,7 @@
 //! `invalid-variable-name`: an assigned variable name that breaks the naming rules.
 
 use super::readonly_variable::assignments;
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -9,7 +9,7 @@ pub struct InvalidVariableName;
 
 static META: RuleMeta = RuleMeta {
     name: "invalid-variable-name",
-    group: Group::Variables,
+    category: Category::Variables,
     severity: Severity::Error,
     summary: "assigned variable name breaks the task-sequence naming rules",
     docs: include_str!("../../rules/invalid-variable-name.md"),

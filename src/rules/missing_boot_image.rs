@@ -1,6 +1,6 @@
 //! `missing-boot-image`: a restart into Windows PE in a package that has no boot image.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::model::Node;
 
@@ -9,7 +9,7 @@ pub struct MissingBootImage;
 
 static META: RuleMeta = RuleMeta {
     name: "missing-boot-image",
-    group: Group::Environment,
+    category: Category::Environment,
     severity: Severity::Error,
     summary: "restart into Windows PE in a package with no boot image",
     docs: include_str!("../../rules/missing-boot-image.md"),

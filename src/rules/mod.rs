@@ -1,9 +1,7 @@
 //! The rule engine: the [`Rule`] trait, its metadata, the registry and the per-file context.
 
-mod conditions;
 mod context;
-mod references;
-mod step_types;
+
 #[cfg(test)]
 mod testing;
 
@@ -11,10 +9,10 @@ pub use context::Ctx;
 
 use crate::diagnostic::Severity;
 
-/// What a rule is about; used to list and select rules.
+/// What a rule is about (its category); used to list and select rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Group {
+pub enum Category {
     /// Reading the file: XML, encodings, formats.
     Syntax,
     /// The sequence schema: versions, step types, attribute values.
@@ -39,7 +37,7 @@ pub enum Group {
     Suppression,
 }
 
-impl Group {
+impl Category {
     /// The lower-case name.
     #[must_use]
     pub fn name(self) -> String {
@@ -53,7 +51,7 @@ pub struct RuleMeta {
     /// Kebab-case name: the only public identifier.
     pub name: &'static str,
     /// What it is about.
-    pub group: Group,
+    pub category: Category,
     /// Severity unless configured otherwise.
     pub severity: Severity,
     /// One line, lower-case start, no trailing period.

@@ -1,6 +1,6 @@
 //! `name-length`: a step or group name is empty, or longer than the console allows.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::container::Format;
 use crate::diagnostic::Severity;
 use crate::model::NodeKind;
@@ -10,7 +10,7 @@ pub struct NameLength;
 
 static META: RuleMeta = RuleMeta {
     name: "name-length",
-    group: Group::Schema,
+    category: Category::Schema,
     severity: Severity::Error,
     summary: "step or group name is empty or longer than the console allows",
     docs: include_str!("../../rules/name-length.md"),

@@ -1,7 +1,7 @@
 //! `operator-case`: a condition operator matches an allowed value only when case is ignored.
 
-use super::conditions::{all, canonical, element_name, expr_kind, operator_fields, operator_types};
-use super::{Ctx, Group, Rule, RuleMeta};
+use crate::analysis::conditions::{all, canonical, element_name, expr_kind, operator_fields, operator_types};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::model::Value;
 
@@ -10,7 +10,7 @@ pub struct OperatorCase;
 
 static META: RuleMeta = RuleMeta {
     name: "operator-case",
-    group: Group::Conditions,
+    category: Category::Conditions,
     severity: Severity::Info,
     summary: "condition operator matches an allowed value only when case is ignored",
     docs: include_str!("../../rules/operator-case.md"),

@@ -1,7 +1,7 @@
 //! `package-id-format`: a package ID that is not a site code followed by five hex digits.
 
-use super::references::{Kind, Origin, is_reference, step_uses};
-use super::{Ctx, Group, Rule, RuleMeta};
+use crate::analysis::references::{Kind, Origin, is_reference, step_uses};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -9,7 +9,7 @@ pub struct PackageIdFormat;
 
 static META: RuleMeta = RuleMeta {
     name: "package-id-format",
-    group: Group::References,
+    category: Category::References,
     severity: Severity::Warning,
     summary: "package ID is not a site code followed by five hex digits",
     docs: include_str!("../../rules/package-id-format.md"),

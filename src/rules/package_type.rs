@@ -1,6 +1,6 @@
 //! `package-type`: the package's `PackageType` is not 4 (task sequence).
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -8,7 +8,7 @@ pub struct PackageType;
 
 static META: RuleMeta = RuleMeta {
     name: "package-type",
-    group: Group::Package,
+    category: Category::Package,
     severity: Severity::Error,
     summary: "package PackageType is not 4 (task sequence)",
     docs: include_str!("../../rules/package-type.md"),

@@ -1,7 +1,7 @@
 //! `plaintext-secret`: a password, PIN or product key stored in clear text, in a secret step
 //! variable or in a command line. The secret itself is never printed.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::model::Value;
 use crate::span::{Span, unescape};
@@ -11,7 +11,7 @@ pub struct PlaintextSecret;
 
 static META: RuleMeta = RuleMeta {
     name: "plaintext-secret",
-    group: Group::Security,
+    category: Category::Security,
     severity: Severity::Warning,
     summary: "password, PIN or product key is stored in clear text",
     docs: include_str!("../../rules/plaintext-secret.md"),

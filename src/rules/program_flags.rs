@@ -1,6 +1,6 @@
 //! `program-flags`: package `ProgramFlags` with bits that must be 0 or are undefined.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -8,7 +8,7 @@ pub struct ProgramFlags;
 
 static META: RuleMeta = RuleMeta {
     name: "program-flags",
-    group: Group::Package,
+    category: Category::Package,
     severity: Severity::Error,
     summary: "package ProgramFlags has bits set that must be 0 or are undefined",
     docs: include_str!("../../rules/program-flags.md"),

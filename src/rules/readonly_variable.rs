@@ -1,6 +1,6 @@
 //! `readonly-variable`: the task sequence assigns a variable whose name starts with `_`.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::model::{Sequence, Visit};
 use crate::span::Span;
@@ -10,7 +10,7 @@ pub struct ReadonlyVariable;
 
 static META: RuleMeta = RuleMeta {
     name: "readonly-variable",
-    group: Group::Variables,
+    category: Category::Variables,
     severity: Severity::Error,
     summary: "step or global variable list assigns a read-only variable",
     docs: include_str!("../../rules/readonly-variable.md"),

@@ -1,8 +1,8 @@
 //! `references-count`: the package `References` disagree with `ReferencesCount` or with the
 //! sequence's `<referenceList>`.
 
-use super::references::{is_reference, key};
-use super::{Ctx, Group, Rule, RuleMeta};
+use crate::analysis::references::{is_reference, key};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use std::collections::BTreeSet;
 
@@ -11,7 +11,7 @@ pub struct ReferencesCount;
 
 static META: RuleMeta = RuleMeta {
     name: "references-count",
-    group: Group::Package,
+    category: Category::Package,
     severity: Severity::Error,
     summary: "package References disagree with ReferencesCount or with the sequence's reference list",
     docs: include_str!("../../rules/references-count.md"),

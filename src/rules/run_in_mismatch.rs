@@ -1,7 +1,7 @@
 //! `run-in-mismatch`: `runIn` contradicts the environment the step type runs in.
 
-use super::step_types::{Env, documented_env};
-use super::{Ctx, Group, Rule, RuleMeta};
+use crate::analysis::step_types::{Env, documented_env};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -9,7 +9,7 @@ pub struct RunInMismatch;
 
 static META: RuleMeta = RuleMeta {
     name: "run-in-mismatch",
-    group: Group::Environment,
+    category: Category::Environment,
     severity: Severity::Warning,
     summary: "runIn contradicts the environment the step type runs in",
     docs: include_str!("../../rules/run-in-mismatch.md"),

@@ -1,6 +1,6 @@
 //! `runas-in-winpe`: a command that runs as another user in a step that can run in Windows PE.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::model::Node;
 
@@ -9,7 +9,7 @@ pub struct RunasInWinpe;
 
 static META: RuleMeta = RuleMeta {
     name: "runas-in-winpe",
-    group: Group::Environment,
+    category: Category::Environment,
     severity: Severity::Error,
     summary: "command runs as another user in a step that can run in Windows PE",
     docs: include_str!("../../rules/runas-in-winpe.md"),

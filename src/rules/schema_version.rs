@@ -1,6 +1,6 @@
 //! `schema-version`: `<sequence>` has no `version`, or one outside the accepted set.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -8,7 +8,7 @@ pub struct SchemaVersion;
 
 static META: RuleMeta = RuleMeta {
     name: "schema-version",
-    group: Group::Schema,
+    category: Category::Schema,
     severity: Severity::Error,
     summary: "the sequence has no schema version, or one outside the accepted set",
     docs: include_str!("../../rules/schema-version.md"),

@@ -1,6 +1,6 @@
 //! `size-limit`: the sequence XML is close to or over ConfigMgr's 2 MB limit.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -8,7 +8,7 @@ pub struct SizeLimit;
 
 static META: RuleMeta = RuleMeta {
     name: "size-limit",
-    group: Group::Size,
+    category: Category::Size,
     severity: Severity::Error,
     summary: "sequence XML is close to or over ConfigMgr's 2 MB size limit",
     docs: include_str!("../../rules/size-limit.md"),

@@ -1,7 +1,7 @@
 //! `state-store-pairing`: an enabled Request State Store step with no enabled Release State
 //! Store step after it.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -9,7 +9,7 @@ pub struct StateStorePairing;
 
 static META: RuleMeta = RuleMeta {
     name: "state-store-pairing",
-    group: Group::Environment,
+    category: Category::Environment,
     severity: Severity::Error,
     summary: "state store request has no later Release State Store step",
     docs: include_str!("../../rules/state-store-pairing.md"),

@@ -1,7 +1,7 @@
 //! `unknown-step-type`: a step's `type` is not a built-in ConfigMgr step or an MDT action.
 
-use super::step_types::is_known;
-use super::{Ctx, Group, Rule, RuleMeta};
+use crate::analysis::step_types::is_known;
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::model::NodeKind;
 
@@ -10,7 +10,7 @@ pub struct UnknownStepType;
 
 static META: RuleMeta = RuleMeta {
     name: "unknown-step-type",
-    group: Group::Schema,
+    category: Category::Schema,
     severity: Severity::Warning,
     summary: "step type is not a built-in ConfigMgr step or an MDT action",
     docs: include_str!("../../rules/unknown-step-type.md"),

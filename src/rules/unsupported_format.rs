@@ -2,7 +2,7 @@
 //!
 //! Its findings come from reading the file (see [`crate::container::Problem`]).
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -10,7 +10,7 @@ pub struct UnsupportedFormat;
 
 static META: RuleMeta = RuleMeta {
     name: "unsupported-format",
-    group: Group::Syntax,
+    category: Category::Syntax,
     severity: Severity::Error,
     summary: "well-formed XML that is no task-sequence container tsq knows",
     docs: include_str!("../../rules/unsupported-format.md"),

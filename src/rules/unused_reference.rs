@@ -1,7 +1,7 @@
 //! `unused-reference`: a `<referenceList>` entry that no step uses.
 
-use super::references::{Origin, key, step_uses};
-use super::{Ctx, Group, Rule, RuleMeta};
+use crate::analysis::references::{Origin, key, step_uses};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use std::collections::HashSet;
 
@@ -10,7 +10,7 @@ pub struct UnusedReference;
 
 static META: RuleMeta = RuleMeta {
     name: "unused-reference",
-    group: Group::References,
+    category: Category::References,
     severity: Severity::Warning,
     summary: "reference list entry is not used by any step",
     docs: include_str!("../../rules/unused-reference.md"),
@@ -36,7 +36,7 @@ impl Rule for UnusedReference {
         for r in &seq.references {
             let Some(target) = r.target() else { continue };
             let id = target.text().trim().to_owned();
-            if !super::references::is_reference(&id) || used.contains(&key(&id)) {
+            if !crate::analysis::references::is_reference(&id) || used.contains(&key(&id)) {
                 continue;
             }
             let what = if r.attrs.get("application").is_some() { "application" } else { "package" };

@@ -1,7 +1,7 @@
 //! `unused-suppression`: a suppression that suppressed nothing. The findings are produced by the
 //! lint pipeline (`lint.rs` for inline comments, `cli/check.rs` for `[[suppress]]` entries).
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -9,7 +9,7 @@ pub struct UnusedSuppression;
 
 static META: RuleMeta = RuleMeta {
     name: "unused-suppression",
-    group: Group::Suppression,
+    category: Category::Suppression,
     severity: Severity::Warning,
     summary: "suppression comment or config entry suppressed nothing",
     docs: include_str!("../../rules/unused-suppression.md"),

@@ -3,7 +3,7 @@
 //! Its findings come from reading the file (see [`crate::container::Problem`]); the model of a
 //! file that reads has nothing left for it to check.
 
-use super::{Ctx, Group, Rule, RuleMeta};
+use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -11,7 +11,7 @@ pub struct XmlSyntax;
 
 static META: RuleMeta = RuleMeta {
     name: "xml-syntax",
-    group: Group::Syntax,
+    category: Category::Syntax,
     severity: Severity::Error,
     summary: "the file is not well-formed XML or cannot be decoded",
     docs: include_str!("../../rules/xml-syntax.md"),

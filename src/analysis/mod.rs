@@ -1,0 +1,6 @@
+//! Facts about a task sequence that several rules (and other commands) need: the step-type
+//! catalogue, condition structure and the references steps make. Not rules themselves.
+
+pub mod conditions;
+pub mod references;
+pub mod step_types;
