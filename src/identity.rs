@@ -78,16 +78,18 @@ pub fn kind_of(node: &Node) -> String {
     }
 }
 
+/// One level of the walk: the siblings still to visit, the parent's segments, and how many
+/// siblings of each name have been seen.
+type Level<'a> = (std::slice::Iter<'a, Node>, Vec<Segment>, HashMap<String, usize>);
+
 /// The identities of every node of `seq`, indexed by instruction number (the order of
 /// [`Sequence::walk`]).
 #[must_use]
 pub fn identities(seq: &Sequence) -> Vec<NodeId> {
     let mut out = Vec::new();
     // An explicit stack, as the walk uses: nesting may be deep.
-    let mut stack: Vec<(std::slice::Iter<'_, Node>, Vec<Segment>, HashMap<String, usize>)> =
-        vec![(seq.steps.iter(), Vec::new(), HashMap::new())];
-    loop {
-        let Some((iter, prefix, seen)) = stack.last_mut() else { break };
+    let mut stack: Vec<Level<'_>> = vec![(seq.steps.iter(), Vec::new(), HashMap::new())];
+    while let Some((iter, prefix, seen)) = stack.last_mut() {
         let Some(node) = iter.next() else {
             stack.pop();
             continue;
