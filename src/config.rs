@@ -9,13 +9,14 @@
 //! name-length = { severity = "error" }
 //!
 //! [[suppress]]
-//! path = "Control/**/ts.xml"               # glob over the path as printed
+//! path = "Control/**/ts.xml"               # glob relative to this file's directory
 //! rule = "plaintext-secret"
 //! step = "State Restore/Install Apps"       # optional: the step path (a glob)
 //! reason = "lab share, no real credentials"
 //! ```
 
 use crate::diagnostic::Severity;
+use crate::rules::OptionKind;
 use crate::span::{LineIndex, Span};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::BTreeMap;
@@ -45,11 +46,11 @@ pub struct RuleConfig {
 /// A `[[suppress]]` entry.
 #[derive(Debug, Clone)]
 pub struct Suppression {
-    /// Glob over the printed path.
+    /// Glob over the path relative to the config file's directory.
     pub path: GlobSet,
     /// The rule it silences.
     pub rule: String,
-    /// Glob over the step path, if given.
+    /// Glob over the step path, if given; a group's path also covers what is inside it.
     pub step: Option<GlobSet>,
     /// Where the entry is in the config file.
     pub span: Span,
@@ -62,6 +63,9 @@ pub struct Suppression {
 pub struct Config {
     /// The file it came from (`None` for the defaults).
     pub path: Option<PathBuf>,
+    /// The directory its globs are relative to: the config file's own (absolute), or the current
+    /// directory for the defaults.
+    pub root: PathBuf,
     /// The file's text, for pointing at suppressions.
     pub text: String,
     /// Per-rule settings by rule name.
@@ -86,21 +90,31 @@ pub struct ConfigError {
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.line_col {
-            Some((l, c)) => write!(f, "{}:{l}:{c}: {}", self.path.display(), self.message),
-            None => write!(f, "{}: {}", self.path.display(), self.message),
+            Some((l, c)) => write!(f, "{}:{l}:{c}: {}", crate::inputs::display_relative(&self.path), self.message),
+            None => write!(f, "{}: {}", crate::inputs::display_relative(&self.path), self.message),
         }
     }
 }
 
+/// A path glob: a pattern without a slash also matches the file name in any folder.
 fn glob_set(pattern: &str) -> Result<GlobSet, String> {
     let glob = Glob::new(pattern).map_err(|e| format!("invalid glob `{pattern}`: {e}"))?;
     let mut b = GlobSetBuilder::new();
     b.add(glob);
-    // A pattern without a slash also matches the file name in any folder.
     if !pattern.contains('/')
         && let Ok(g) = Glob::new(&format!("**/{pattern}"))
     {
         b.add(g);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+/// A step-path glob: it matches the step or group it names and everything inside that group, as a
+/// suppression comment on a group does.
+fn step_glob_set(pattern: &str) -> Result<GlobSet, String> {
+    let mut b = GlobSetBuilder::new();
+    for p in [pattern.to_owned(), format!("{pattern}/**")] {
+        b.add(Glob::new(&p).map_err(|e| format!("invalid glob `{pattern}`: {e}"))?);
     }
     b.build().map_err(|e| e.to_string())
 }
@@ -122,7 +136,7 @@ impl Config {
         Self::parse(path, text)
     }
 
-    /// Parse config text.
+    /// Parse config text; globs are relative to `path`'s directory.
     pub fn parse(path: &Path, text: String) -> Result<Self, ConfigError> {
         let index = LineIndex::new(&text);
         let err = |message: String, span: Option<std::ops::Range<usize>>| ConfigError {
@@ -149,7 +163,8 @@ impl Config {
             }
             found
         };
-        let mut cfg = Config { path: Some(path.to_owned()), ..Config::default() };
+        let root = std::path::absolute(path).ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
+        let mut cfg = Config { path: Some(path.to_owned()), root, ..Config::default() };
         for (key, item) in &table {
             match key.as_str() {
                 "exclude" => {
@@ -178,9 +193,12 @@ impl Config {
                                 let mut options = t.clone();
                                 let level = match options.remove("severity") {
                                     Some(toml::Value::String(s)) => Some(parse_level(&s).map_err(|m| err(m, here()))?),
-                                    Some(_) => return Err(err("`severity` must be a string".into(), here())),
+                                    Some(_) => return Err(err("`severity` must be a string".into(), at(&["rules", rname, "severity"]))),
                                     None => None,
                                 };
+                                for (key, value) in &options {
+                                    validate_option(rname, key, value).map_err(|m| err(m, at(&["rules", rname, key])))?;
+                                }
                                 RuleConfig { level, options }
                             }
                             _ => return Err(err(format!("`rules.{rname}` must be a level string or a table"), here())),
@@ -203,7 +221,18 @@ impl Config {
                         }
                         let path_glob = field("path").unwrap_or_else(|| "**".into());
                         let path = glob_set(&path_glob).map_err(|m| err(m, span.clone()))?;
-                        let step = field("step").map(|s| glob_set(&s)).transpose().map_err(|m| err(m, span.clone()))?;
+                        let step = field("step").map(|s| step_glob_set(&s)).transpose().map_err(|m| err(m, span.clone()))?;
+                        if let Some(key) = t.keys().find(|k| !matches!(k.as_str(), "path" | "rule" | "step" | "reason")) {
+                            return Err(err(
+                                format!("unknown key `{key}` in `[[suppress]]` (expected `path`, `rule`, `step` or `reason`)"),
+                                span,
+                            ));
+                        }
+                        for key in ["path", "rule", "step", "reason"] {
+                            if t.get(key).is_some_and(|v| !v.is_str()) {
+                                return Err(err(format!("`{key}` in `[[suppress]]` must be a string"), span));
+                            }
+                        }
                         let s = span.unwrap_or(0..0);
                         cfg.suppress.push(Suppression { path, rule, step, span: Span::new(s.start, s.end), reason: field("reason") });
                     }
@@ -228,11 +257,70 @@ impl Config {
         self.rules.get(rule).and_then(|r| r.level)
     }
 
-    /// Whether `path` is excluded.
+    /// `path` (absolute, or relative to the current directory) relative to [`Config::root`], with
+    /// `/` separators: what `exclude` and `[[suppress]] path` globs are matched against. A path
+    /// outside the root stays absolute, so only unanchored patterns can match it.
     #[must_use]
-    pub fn excluded(&self, path: &str) -> bool {
-        self.exclude.as_ref().is_some_and(|g| g.is_match(path))
+    pub fn relative(&self, path: &Path) -> String {
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let rel = abs.strip_prefix(&self.root).unwrap_or(&abs);
+        crate::inputs::display(rel)
     }
+
+    /// Whether `path` (absolute, or relative to the current directory) is excluded.
+    #[must_use]
+    pub fn excluded(&self, path: &Path) -> bool {
+        self.exclude.as_ref().is_some_and(|g| g.is_match(self.relative(path)))
+    }
+
+    /// The configuration used where no `tsq.toml` applies: globs relative to the current directory.
+    #[must_use]
+    pub fn defaults() -> Self {
+        Self { root: std::env::current_dir().unwrap_or_default(), ..Self::default() }
+    }
+}
+
+/// Check one `[rules.<rule>]` option against the rule's declared options.
+fn validate_option(rule: &str, key: &str, value: &toml::Value) -> Result<(), String> {
+    let Some(r) = crate::rules::find(rule) else { return Ok(()) };
+    let known: Vec<String> = r.options().iter().map(|o| format!("`{}`", o.name)).collect();
+    let Some(opt) = r.options().iter().find(|o| o.name == key) else {
+        let expected = if known.is_empty() {
+            "it has no options besides `severity`".to_owned()
+        } else {
+            format!("expected `severity`, {}", known.join(", "))
+        };
+        return Err(format!("rule `{rule}` has no option `{key}` ({expected})"));
+    };
+    match opt.kind {
+        OptionKind::Strings => {
+            let items = value.as_array().ok_or_else(|| format!("`{key}` must be an array of strings, not {}", value.type_str()))?;
+            if let Some(item) = items.iter().find(|i| !i.is_str()) {
+                return Err(format!("`{key}` must be an array of strings, not of {}s", item.type_str()));
+            }
+        }
+        OptionKind::Versions => {
+            let items = value.as_array().ok_or_else(|| format!("`{key}` must be an array of strings, not {}", value.type_str()))?;
+            for item in items {
+                let s = item.as_str().ok_or_else(|| {
+                    format!("`{key}` must be an array of strings (quote versions: \"3.10\"), not of {}s", item.type_str())
+                })?;
+                let version = s.split_once('.').is_some_and(|(a, b)| {
+                    !a.is_empty() && !b.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && b.bytes().all(|c| c.is_ascii_digit())
+                });
+                if !version {
+                    return Err(format!("`{key}` holds \"{s}\", which is not a schema version like \"3.10\""));
+                }
+            }
+        }
+        OptionKind::Integer { min } => {
+            let n = value.as_integer().ok_or_else(|| format!("`{key}` must be an integer, not {}", value.type_str()))?;
+            if n < min {
+                return Err(format!("`{key}` must be at least {min}"));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {

@@ -62,3 +62,10 @@ pub fn display(path: &Path) -> String {
     let s = s.strip_prefix("./").unwrap_or(&s);
     if std::path::MAIN_SEPARATOR == '\\' { s.replace('\\', "/") } else { s.to_owned() }
 }
+
+/// An absolute path as tsq prints it: relative to the current directory when it is inside it.
+#[must_use]
+pub fn display_relative(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    display(path.strip_prefix(&cwd).unwrap_or(path))
+}

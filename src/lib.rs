@@ -23,4 +23,5 @@ pub mod rules;
 pub mod source;
 pub mod span;
 pub mod syntax;
+pub mod workspace;
 pub mod writer;

@@ -1,12 +1,18 @@
-//! Running the rules over loaded files: selection, severity overrides and suppressions.
+//! Running the rules over loaded files. Selection, severity overrides and suppressions (comments
+//! and `tsq.toml`) are decided here, in one place, for every finding: the rules' own, the loader's
+//! (`xml-syntax`, `unsupported-format`) and the suppressions' (`unused-suppression`,
+//! `invalid-suppression`).
 
 use crate::config::{Config, Level};
-use crate::container::{Loaded, TaskSequence};
+use crate::container::{Loaded, Problem, TaskSequence};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::inventory::Inventory;
+use crate::model::Value;
 use crate::rules::{Ctx, RULES, Rule};
 use crate::source::SourceFile;
 use crate::span::Span;
+use std::collections::HashMap;
+use std::path::PathBuf;
 
 /// What to run and how.
 #[derive(Debug, Default)]
@@ -48,8 +54,9 @@ pub struct FileResult {
     pub source: Option<SourceFile>,
     /// Findings in order of position.
     pub diagnostics: Vec<Diagnostic>,
-    /// Indices of config `[[suppress]]` entries that silenced something here.
-    pub used_suppressions: Vec<usize>,
+    /// The `[[suppress]]` entries that silenced something here: the config file and the entry's
+    /// index in it.
+    pub used_suppressions: Vec<(PathBuf, usize)>,
     /// Findings of enabled rules that a comment or a `[[suppress]]` entry silenced.
     pub suppressed: Vec<Suppressed>,
 }
@@ -75,23 +82,31 @@ pub struct Suppressed {
     pub reason: Option<String>,
 }
 
-/// Check one loaded file.
+/// A finding in the making: whether its rule is enabled (suppressions are judged against every
+/// rule's findings, so that turning a rule off does not make its suppressions look unused).
+type Finding = (Diagnostic, bool);
+
+/// Check one loaded file; `[[suppress]]` paths are matched against its printed path.
 #[must_use]
 pub fn check(loaded: Loaded, settings: &Settings) -> FileResult {
-    let mut diags = Vec::new();
-    let mut used = Vec::new();
-    let mut suppressed = Vec::new();
-    match &loaded.result {
-        Err(problem) => {
-            if let Some(rule) = crate::rules::find(problem.rule)
-                && let Some(sev) = settings.level(rule)
-            {
-                diags.push(Diagnostic::new(rule.meta().name, sev, problem.span, problem.message.clone()));
-            }
-        }
+    let key = loaded.path.clone();
+    check_as(loaded, settings, &key)
+}
+
+/// Check one loaded file; `[[suppress]] path` globs are matched against `key`, its path relative
+/// to the config file's directory.
+#[must_use]
+pub fn check_as(loaded: Loaded, settings: &Settings, key: &str) -> FileResult {
+    let mut result = FileResult {
+        path: loaded.path,
+        source: loaded.source,
+        diagnostics: Vec::new(),
+        used_suppressions: Vec::new(),
+        suppressed: Vec::new(),
+    };
+    let all = match &loaded.result {
+        Err(problem) => loader_finding(problem, settings).into_iter().collect(),
         Ok(ts) => {
-            // Suppressions are matched against what every rule would report, so that turning a
-            // rule off does not make its suppressions look unused; selection applies afterwards.
             let mut all = run_all(ts, settings);
             if all.iter().any(|(d, _)| d.step_number.is_some()) {
                 let ids = crate::identity::identities(&ts.sequence);
@@ -99,15 +114,26 @@ pub fn check(loaded: Loaded, settings: &Settings) -> FileResult {
                     d.step_id = d.step_number.and_then(|n| ids.get(n)).map(ToString::to_string);
                 }
             }
-            let all = apply_inline_suppressions(ts, all, settings, &mut suppressed);
-            let all = apply_config_suppressions(&loaded.path, all, &settings.config, &mut used, &mut suppressed);
-            diags = all.into_iter().filter_map(|(d, on)| on.then_some(d)).collect();
+            apply_inline_suppressions(ts, all, settings, &mut result.suppressed)
         }
-    }
+    };
+    let all = apply_config_suppressions(key, all, &settings.config, &mut result);
+    result.diagnostics = all.into_iter().filter_map(|(d, on)| on.then_some(d)).collect();
     let order = |a: &Diagnostic, b: &Diagnostic| a.span.start.cmp(&b.span.start).then(a.span.end.cmp(&b.span.end)).then(a.rule.cmp(b.rule));
-    diags.sort_by(order);
-    suppressed.sort_by(|a, b| order(&a.diagnostic, &b.diagnostic));
-    FileResult { path: loaded.path, source: loaded.source, diagnostics: diags, used_suppressions: used, suppressed }
+    result.diagnostics.sort_by(order);
+    result.suppressed.sort_by(|a, b| order(&a.diagnostic, &b.diagnostic));
+    result
+}
+
+/// The finding for a file that could not be read.
+fn loader_finding(problem: &Problem, settings: &Settings) -> Option<Finding> {
+    let rule = crate::rules::find(problem.rule.name)?;
+    let mut d = Diagnostic::new(rule.meta().name, rule.meta().severity, problem.span, problem.message.clone());
+    let level = settings.level(rule);
+    if let (Some(level), Some(_)) = (level, settings.config.level(rule.meta().name)) {
+        d.severity = level;
+    }
+    Some((d, level.is_some()))
 }
 
 /// Run every enabled rule over a task sequence.
@@ -116,8 +142,8 @@ pub fn run_rules(ts: &TaskSequence, settings: &Settings) -> Vec<Diagnostic> {
     run_all(ts, settings).into_iter().filter_map(|(d, on)| on.then_some(d)).collect()
 }
 
-/// Run every rule, enabled or not; each finding says whether its rule is enabled.
-fn run_all(ts: &TaskSequence, settings: &Settings) -> Vec<(Diagnostic, bool)> {
+/// Run every rule, enabled or not.
+fn run_all(ts: &TaskSequence, settings: &Settings) -> Vec<Finding> {
     let mut out = Vec::new();
     for &rule in RULES {
         let level = settings.level(rule);
@@ -136,9 +162,11 @@ fn run_all(ts: &TaskSequence, settings: &Settings) -> Vec<(Diagnostic, bool)> {
 
 /// An inline `<!-- tsq-ignore rule[, rule]: reason -->` comment.
 struct Inline {
+    /// The rule names it gives, known or not.
     rules: Vec<String>,
     reason: Option<String>,
     comment: Span,
+    /// What it covers: the node after it, or the whole file for a comment before the root.
     scope: Span,
     used: bool,
 }
@@ -146,99 +174,176 @@ struct Inline {
 /// Parse a comment's text as a suppression: the rule names and the reason.
 fn parse_inline(text: &str) -> Option<(Vec<String>, Option<String>)> {
     let rest = text.trim().strip_prefix("tsq-ignore")?;
+    if !(rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n', ':'])) {
+        return None;
+    }
     let (names, reason) = rest.split_once(':').unwrap_or((rest, ""));
     let rules: Vec<String> = names.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
     let reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
-    (!rules.is_empty()).then_some((rules, reason))
+    Some((rules, reason))
+}
+
+/// The inline suppressions of a task sequence, with the scopes they cover.
+fn inlines(ts: &TaskSequence) -> Vec<Inline> {
+    let whole = Span::new(0, usize::MAX);
+    let prolog = ts.sequence.prolog_comments.iter().map(|c| (c, whole));
+    let leading = ts.sequence.walk().flat_map(|v| v.node.leading_comments.iter().map(move |c| (c, v.node.span)));
+    prolog
+        .chain(leading)
+        .filter_map(|(c, scope): (&Value, Span)| {
+            parse_inline(&c.raw).map(|(rules, reason)| Inline { rules, reason, comment: c.span, scope, used: false })
+        })
+        .collect()
+}
+
+/// For each rule name, the inline suppressions naming it as a forest of nested scopes: indices
+/// into the inline list sorted by scope start, and each one's nearest enclosing entry.
+struct ScopeIndex {
+    by_rule: HashMap<String, (Vec<usize>, Vec<Option<usize>>)>,
+}
+
+impl ScopeIndex {
+    fn new(inlines: &[Inline]) -> Self {
+        let mut by_rule: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, s) in inlines.iter().enumerate() {
+            for r in &s.rules {
+                by_rule.entry(r.clone()).or_default().push(i);
+            }
+        }
+        let by_rule = by_rule
+            .into_iter()
+            .map(|(rule, mut list)| {
+                let scope = |i: usize| inlines.get(i).map_or(Span::new(0, 0), |s| s.scope);
+                // Outer scopes first when two start together.
+                list.sort_by(|&a, &b| scope(a).start.cmp(&scope(b).start).then(scope(b).end.cmp(&scope(a).end)));
+                // Scopes are elements (or the whole file), so they nest or are disjoint.
+                let mut parents = Vec::with_capacity(list.len());
+                let mut open: Vec<usize> = Vec::new();
+                for (pos, &i) in list.iter().enumerate() {
+                    let s = scope(i);
+                    while open.last().is_some_and(|&p| list.get(p).is_none_or(|&j| scope(j).end < s.end)) {
+                        open.pop();
+                    }
+                    parents.push(open.last().copied());
+                    open.push(pos);
+                }
+                (rule, (list, parents))
+            })
+            .collect();
+        Self { by_rule }
+    }
+
+    /// The inline suppressions for `rule` whose scope covers `span`, innermost first.
+    fn covering(&self, inlines: &[Inline], rule: &str, span: Span) -> Vec<usize> {
+        let Some((list, parents)) = self.by_rule.get(rule) else { return Vec::new() };
+        let scope = |pos: usize| list.get(pos).and_then(|&i| inlines.get(i)).map_or(Span::new(0, 0), |s| s.scope);
+        let mut out = Vec::new();
+        // The last scope starting at or before the finding, then up through the enclosing ones.
+        let mut at = list.partition_point(|&i| inlines.get(i).is_some_and(|s| s.scope.start <= span.start)).checked_sub(1);
+        while let Some(pos) = at {
+            let s = scope(pos);
+            if s.start <= span.start
+                && span.end <= s.end
+                && let Some(&i) = list.get(pos)
+            {
+                out.push(i);
+            }
+            at = parents.get(pos).copied().flatten();
+        }
+        out
+    }
 }
 
 fn apply_inline_suppressions(
     ts: &TaskSequence,
-    diags: Vec<(Diagnostic, bool)>,
+    diags: Vec<Finding>,
     settings: &Settings,
     suppressed: &mut Vec<Suppressed>,
-) -> Vec<(Diagnostic, bool)> {
-    let mut inlines: Vec<Inline> = ts
-        .sequence
-        .walk()
-        .flat_map(|v| {
-            v.node.leading_comments.iter().filter_map(move |c| {
-                parse_inline(&c.raw).map(|(rules, reason)| Inline { rules, reason, comment: c.span, scope: v.node.span, used: false })
-            })
-        })
-        .collect();
-    let mut kept: Vec<(Diagnostic, bool)> = diags
-        .into_iter()
-        .filter(|(d, on)| {
-            // Every comment that covers the finding counts as used (nested groups and steps).
-            let mut hit: Option<Option<String>> = None;
-            for s in inlines
-                .iter_mut()
-                .filter(|s| s.rules.iter().any(|r| r == d.rule) && d.span.start >= s.scope.start && d.span.end <= s.scope.end)
-            {
+) -> Vec<Finding> {
+    let mut inlines = inlines(ts);
+    let index = ScopeIndex::new(&inlines);
+    let mut kept: Vec<Finding> = Vec::with_capacity(diags.len());
+    for (d, on) in diags {
+        let covering = index.covering(&inlines, d.rule, d.span);
+        let Some(&innermost) = covering.first() else {
+            kept.push((d, on));
+            continue;
+        };
+        // Every comment that covers the finding counts as used (nested groups and steps).
+        for &i in &covering {
+            if let Some(s) = inlines.get_mut(i) {
                 s.used = true;
-                hit = Some(s.reason.clone());
-            }
-            if let (Some(reason), true) = (&hit, on) {
-                suppressed.push(Suppressed { diagnostic: d.clone(), kind: SuppressionKind::InSource, reason: reason.clone() });
-            }
-            hit.is_none()
-        })
-        .collect();
-    if let Some(rule) = crate::rules::find("unused-suppression")
-        && let Some(sev) = settings.level(rule)
-    {
-        // A suppression comment that is not right before a step or group applies to nothing.
-        for c in ts.sequence.comments.iter().filter(|c| !inlines.iter().any(|s| s.comment == c.span)) {
-            if let Some((rules, _)) = parse_inline(&c.raw) {
-                kept.push((
-                    Diagnostic::new(rule.meta().name, sev, c.span, format!("`tsq-ignore {}` suppresses nothing", rules.join(", ")))
-                        .with_help("move the comment to just before the step or group it is meant for, with only whitespace between"),
-                    true,
-                ));
             }
         }
+        if on {
+            let reason = inlines.get(innermost).and_then(|s| s.reason.clone());
+            suppressed.push(Suppressed { diagnostic: d, kind: SuppressionKind::InSource, reason });
+        }
+    }
+    let unused = crate::rules::find("unused-suppression");
+    let invalid = crate::rules::find("invalid-suppression");
+    // A suppression comment that is neither before the root nor right before a node is stray.
+    let stray = ts.sequence.comments.iter().filter(|c| !inlines.iter().any(|s| s.comment == c.span));
+    for c in stray {
+        if let Some((rules, _)) = parse_inline(&c.raw) {
+            if let Some(rule) = invalid {
+                for name in rules.iter().filter(|r| crate::rules::find(r).is_none()) {
+                    kept.push((crate::rules::invalid_suppression::unknown_rule(c.span, name), settings.level(rule).is_some()));
+                }
+            }
+            let known: Vec<String> = rules.into_iter().filter(|r| crate::rules::find(r).is_some()).collect();
+            if !known.is_empty()
+                && let Some(rule) = unused
+            {
+                kept.push((crate::rules::unused_suppression::stray_comment(c.span, &known), settings.level(rule).is_some()));
+            }
+        }
+    }
+    for s in &inlines {
+        let unknown: Vec<&String> = s.rules.iter().filter(|r| crate::rules::find(r).is_none()).collect();
+        if let Some(rule) = invalid {
+            if s.rules.is_empty() {
+                kept.push((crate::rules::invalid_suppression::no_rules(s.comment), settings.level(rule).is_some()));
+            }
+            for name in &unknown {
+                kept.push((crate::rules::invalid_suppression::unknown_rule(s.comment, name), settings.level(rule).is_some()));
+            }
+        }
+        let known: Vec<String> = s.rules.iter().filter(|r| crate::rules::find(r).is_some()).cloned().collect();
         // Every rule ran (selection applies after suppression), so every comment can be judged.
-        for s in inlines.iter().filter(|s| !s.used) {
-            let names = s.rules.join(", ");
-            kept.push((
-                Diagnostic::new(rule.meta().name, sev, s.comment, format!("`tsq-ignore {names}` suppresses nothing"))
-                    .with_help("remove the comment, or move it to just before the step or group it is meant for"),
-                true,
-            ));
+        if !s.used
+            && !known.is_empty()
+            && let Some(rule) = unused
+        {
+            kept.push((crate::rules::unused_suppression::unused_comment(s.comment, &known), settings.level(rule).is_some()));
         }
     }
     kept
 }
 
-fn apply_config_suppressions(
-    path: &str,
-    diags: Vec<(Diagnostic, bool)>,
-    config: &Config,
-    used: &mut Vec<usize>,
-    suppressed: &mut Vec<Suppressed>,
-) -> Vec<(Diagnostic, bool)> {
+fn apply_config_suppressions(key: &str, diags: Vec<Finding>, config: &Config, result: &mut FileResult) -> Vec<Finding> {
     if config.suppress.is_empty() {
         return diags;
     }
-    diags
-        .into_iter()
-        .filter(|(d, on)| {
-            let hit = config.suppress.iter().position(|s| {
-                s.rule == d.rule
-                    && s.path.is_match(path)
-                    && s.step.as_ref().is_none_or(|g| d.step_path.as_deref().is_some_and(|p| g.is_match(p)))
-            });
-            if let Some(i) = hit {
-                if !used.contains(&i) {
-                    used.push(i);
-                }
-                if *on {
-                    let reason = config.suppress.get(i).and_then(|s| s.reason.clone());
-                    suppressed.push(Suppressed { diagnostic: d.clone(), kind: SuppressionKind::External, reason });
-                }
-            }
-            hit.is_none()
-        })
-        .collect()
+    let config_path = config.path.clone().unwrap_or_default();
+    let mut kept = Vec::with_capacity(diags.len());
+    for (d, on) in diags {
+        let hit = config.suppress.iter().position(|s| {
+            s.rule == d.rule
+                && s.path.is_match(key)
+                && s.step.as_ref().is_none_or(|g| d.step_path.as_deref().is_some_and(|p| g.is_match(p)))
+        });
+        let Some(i) = hit else {
+            kept.push((d, on));
+            continue;
+        };
+        if !result.used_suppressions.iter().any(|(p, j)| *j == i && *p == config_path) {
+            result.used_suppressions.push((config_path.clone(), i));
+        }
+        if on {
+            let reason = config.suppress.get(i).and_then(|s| s.reason.clone());
+            result.suppressed.push(Suppressed { diagnostic: d, kind: SuppressionKind::External, reason });
+        }
+    }
+    kept
 }

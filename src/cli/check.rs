@@ -1,17 +1,15 @@
 //! `tsq check`: lint files in parallel and report.
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ReadArgs, read_input};
-use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ReadArgs, input_path, read_bytes};
+use crate::diagnostic::Severity;
 use crate::inputs::{Input, expand};
 use crate::inventory::Inventory;
-use crate::lint::{FileResult, Settings, check};
+use crate::lint::FileResult;
 use crate::report::{OutputFormat, render_concise, render_human, render_json};
-use crate::source::SourceFile;
+use crate::workspace::{Options, Workspace};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Arguments of `tsq check`.
 #[derive(Debug, clap::Args)]
@@ -39,6 +37,9 @@ pub(crate) struct CheckArgs {
     /// When to use colour in the human format.
     #[arg(long, value_enum, default_value = "auto")]
     color: Color,
+    /// Apply `exclude` to files named on the command line too (they are checked otherwise).
+    #[arg(long)]
+    force_exclude: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -46,37 +47,6 @@ enum Color {
     Auto,
     Always,
     Never,
-}
-
-/// The settings that apply to a file in `dir`: `--config`, or the nearest tsq.toml.
-struct SettingsCache<'a> {
-    args: &'a CheckArgs,
-    inventory: Option<Inventory>,
-    by_config: HashMap<Option<PathBuf>, std::sync::Arc<Settings>>,
-}
-
-impl SettingsCache<'_> {
-    fn get(&mut self, dir: &Path) -> Result<std::sync::Arc<Settings>, String> {
-        let path = match &self.args.config {
-            Some(p) => Some(p.clone()),
-            None => Config::discover(dir),
-        };
-        if let Some(s) = self.by_config.get(&path) {
-            return Ok(s.clone());
-        }
-        let config = match &path {
-            Some(p) => Config::load(p).map_err(|e| e.to_string())?,
-            None => Config::default(),
-        };
-        let settings = std::sync::Arc::new(Settings {
-            config,
-            select: self.args.select.clone(),
-            ignore: self.args.ignore.clone(),
-            inventory: self.inventory.clone(),
-        });
-        self.by_config.insert(path, settings.clone());
-        Ok(settings)
-    }
 }
 
 fn validate_names(names: &[String]) -> Result<(), String> {
@@ -104,39 +74,43 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         },
         None => None,
     };
+    let options = Options {
+        config: args.config.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        inventory,
+        input_format: args.read.input_format,
+    };
+    let workspace = Workspace::new(options);
     let (inputs, input_errors) = expand(&args.read.paths, args.read.stdin_filename.as_deref());
     let mut code = EXIT_OK;
     for e in &input_errors {
         writeln!(err, "tsq: {}: {}", crate::inputs::display(&e.path), e.message)?;
         code = EXIT_ERROR;
     }
-    // Resolve settings per input up front (config discovery and parsing are sequential).
-    let mut cache = SettingsCache { args, inventory, by_config: HashMap::new() };
-    let mut jobs = Vec::new();
-    for input in inputs {
-        let dir = match &input {
-            Input::File(p) => p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-            Input::Stdin(name) => Path::new(name).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        };
-        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
-        match cache.get(&dir) {
-            Ok(s) => jobs.push((input, s)),
-            Err(msg) => {
-                writeln!(err, "tsq: {msg}")?;
-                return Ok(EXIT_ERROR);
-            }
+    // Configurations are read up front, in order, so that a broken one stops the run before any
+    // file is checked.
+    for input in &inputs {
+        if let Err(e) = workspace.settings_for(&input_path(input)) {
+            writeln!(err, "tsq: {e}")?;
+            return Ok(EXIT_ERROR);
         }
     }
-    let outcomes: Vec<Result<Vec<FileResult>, String>> = jobs
+    let outcomes: Vec<Result<Vec<FileResult>, String>> = inputs
         .par_iter()
-        .map(|(input, settings)| {
-            if let Input::File(p) = input
-                && settings.config.excluded(&crate::inputs::display(p))
-            {
+        .map(|input| {
+            let path = input_path(input);
+            // A file named on the command line is checked even when excluded, unless
+            // `--force-exclude` (as ruff does); files found by a walk are skipped.
+            let named = match input {
+                Input::File(p) => args.read.paths.contains(p),
+                Input::Stdin(_) => true,
+            };
+            if (!named || args.force_exclude) && workspace.is_excluded(&path).map_err(|e| e.to_string())? {
                 return Ok(Vec::new());
             }
-            let loaded = read_input(input, args.read.input_format)?;
-            Ok(loaded.into_iter().map(|l| check(l, settings)).collect())
+            let (display, bytes) = read_bytes(input)?;
+            workspace.check(&path, &display, bytes).map_err(|e| e.to_string())
         })
         .collect();
     let mut results = Vec::new();
@@ -149,7 +123,8 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
             }
         }
     }
-    results.extend(unused_config_suppressions(&cache, &results));
+    let walked: Vec<PathBuf> = args.read.paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    results.extend(workspace.unused_suppressions(&results, &walked));
     match args.format {
         OutputFormat::Human => {
             let color = match args.color {
@@ -169,33 +144,4 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         code = EXIT_FINDINGS;
     }
     Ok(code)
-}
-
-/// `unused-suppression` findings for config `[[suppress]]` entries that silenced nothing,
-/// reported against the config file.
-fn unused_config_suppressions(cache: &SettingsCache<'_>, results: &[FileResult]) -> Vec<FileResult> {
-    let mut out = Vec::new();
-    let Some(rule) = crate::rules::find("unused-suppression") else { return out };
-    for settings in cache.by_config.values() {
-        let Some(path) = &settings.config.path else { continue };
-        let Some(sev) = settings.level(rule) else { continue };
-        let display = crate::inputs::display(path);
-        let used: Vec<usize> = results.iter().flat_map(|r| r.used_suppressions.iter().copied()).collect();
-        let diagnostics: Vec<Diagnostic> = settings
-            .config
-            .suppress
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !used.contains(i))
-            .map(|(_, s)| {
-                Diagnostic::new(rule.meta().name, sev, s.span, format!("`[[suppress]]` for `{}` suppresses nothing", s.rule))
-                    .with_help("remove the entry, or correct its `path` or `step`")
-            })
-            .collect();
-        if !diagnostics.is_empty() {
-            let source = Some(SourceFile::from_text(display.clone(), settings.config.text.clone()));
-            out.push(FileResult { path: display, source, diagnostics, used_suppressions: Vec::new(), suppressed: Vec::new() });
-        }
-    }
-    out
 }

@@ -5,6 +5,7 @@ use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::inputs::{Input, display, expand};
 use crate::source::SourceFile;
 use crate::span::LineIndex;
+use crate::workspace::{Options, Workspace};
 use crate::writer::{FormatError, format};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -24,6 +25,12 @@ pub(crate) struct FmtArgs {
     /// The name to print for standard input.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
+    /// Use this configuration file (for `exclude`) instead of looking for tsq.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Apply `exclude` to files named on the command line too (they are formatted otherwise).
+    #[arg(long)]
+    force_exclude: bool,
 }
 
 /// What happened to one input.
@@ -42,7 +49,23 @@ pub(crate) fn run(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> s
         code = EXIT_ERROR;
     }
     let (mut changed, mut unchanged, mut not_formatted) = (0usize, 0usize, 0usize);
+    let workspace = Workspace::new(Options { config: args.config.clone(), ..Options::default() });
     for input in &inputs {
+        // `exclude` applies to walked files, and to named ones with `--force-exclude`.
+        let named = match input {
+            Input::File(p) => args.paths.contains(p),
+            Input::Stdin(_) => true,
+        };
+        if !named || args.force_exclude {
+            match workspace.is_excluded(&super::input_path(input)) {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) => {
+                    writeln!(err, "tsq: {e}")?;
+                    return Ok(EXIT_ERROR);
+                }
+            }
+        }
         let outcome = match input {
             Input::File(p) => file(args, p, out, err)?,
             Input::Stdin(name) => stdin(args, name, out, err)?,

@@ -86,16 +86,30 @@ where
 
 /// Read one input into loaded task sequences; `Err` is a one-sentence message for stderr.
 pub(crate) fn read_input(input: &Input, force: Option<Format>) -> Result<Vec<Loaded>, String> {
+    let (display, bytes) = read_bytes(input)?;
+    Ok(load_bytes(&display, bytes, force))
+}
+
+/// Read one input's bytes, with the path to print; `Err` is a one-sentence message for stderr.
+pub(crate) fn read_bytes(input: &Input) -> Result<(String, Vec<u8>), String> {
     match input {
         Input::File(p) => {
             let display = crate::inputs::display(p);
             let bytes = std::fs::read(p).map_err(|e| format!("{display}: cannot read the file: {e}"))?;
-            Ok(load_bytes(&display, bytes, force))
+            Ok((display, bytes))
         }
         Input::Stdin(name) => {
             let mut bytes = Vec::new();
             std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("{name}: cannot read standard input: {e}"))?;
-            Ok(load_bytes(name, bytes, force))
+            Ok((name.clone(), bytes))
         }
+    }
+}
+
+/// The path whose configuration applies to an input: the file, or `--stdin-filename`'s name.
+pub(crate) fn input_path(input: &Input) -> PathBuf {
+    match input {
+        Input::File(p) => p.clone(),
+        Input::Stdin(name) => PathBuf::from(name),
     }
 }

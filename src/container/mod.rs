@@ -65,8 +65,8 @@ pub struct TaskSequence {
 /// Why no task sequence could be read from a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// `xml-syntax` or `unsupported-format`.
-    pub rule: &'static str,
+    /// `xml-syntax` or `unsupported-format`: the rule's metadata.
+    pub rule: &'static crate::rules::RuleMeta,
     /// What is wrong.
     pub message: String,
     /// Where, in the file's decoded text.
@@ -75,11 +75,11 @@ pub struct Problem {
 
 impl Problem {
     fn syntax(message: impl Into<String>, span: Span) -> Self {
-        Self { rule: "xml-syntax", message: message.into(), span }
+        Self { rule: &crate::rules::xml_syntax::META, message: message.into(), span }
     }
 
     fn unsupported(message: impl Into<String>, span: Span) -> Self {
-        Self { rule: "unsupported-format", message: message.into(), span }
+        Self { rule: &crate::rules::unsupported_format::META, message: message.into(), span }
     }
 }
 

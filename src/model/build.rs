@@ -71,6 +71,9 @@ impl Src<'_> {
 pub fn build_sequence(text: &str, map: OffsetMap, seq: XNode<'_, '_>) -> Result<Sequence, BuildError> {
     let src = Src { text, map };
     let comments = scan(&src, seq)?;
+    let mut prolog_comments: Vec<Value> =
+        std::iter::successors(seq.prev_sibling(), XNode::prev_sibling).filter(XNode::is_comment).map(|c| comment_value(&src, c)).collect();
+    prolog_comments.reverse();
     let mut out = Sequence {
         span: src.span(seq.range()),
         start_tag: src.span(seq.range().start..src.start_tag_end(seq)),
@@ -81,6 +84,7 @@ pub fn build_sequence(text: &str, map: OffsetMap, seq: XNode<'_, '_>) -> Result<
         steps: Vec::new(),
         unknown: Vec::new(),
         comments,
+        prolog_comments,
     };
     for child in seq.children() {
         if !child.is_element() {

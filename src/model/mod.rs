@@ -442,6 +442,8 @@ pub struct Sequence {
     pub unknown: Vec<Unknown>,
     /// Comments in the sequence (all of them, for suppressions).
     pub comments: Vec<Value>,
+    /// Comments before the `<sequence>` element (in its document), in order.
+    pub prolog_comments: Vec<Value>,
 }
 
 impl Sequence {

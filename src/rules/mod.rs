@@ -46,7 +46,7 @@ impl Category {
 }
 
 /// Static facts about a rule.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct RuleMeta {
     /// Kebab-case name: the only public identifier.
     pub name: &'static str,
@@ -60,17 +60,56 @@ pub struct RuleMeta {
     pub docs: &'static str,
 }
 
+/// The type of a rule option's value in `tsq.toml`.
+#[derive(Debug, Clone, Copy)]
+pub enum OptionKind {
+    /// An array of strings.
+    Strings,
+    /// An array of schema versions: strings of digits, a dot and digits (`"3.10"`).
+    Versions,
+    /// An integer of at least `min`.
+    Integer {
+        /// The smallest value accepted.
+        min: i64,
+    },
+}
+
+/// An option a rule accepts in `[rules.<name>]`.
+#[derive(Debug)]
+pub struct RuleOption {
+    /// The key.
+    pub name: &'static str,
+    /// Its type.
+    pub kind: OptionKind,
+}
+
 /// A check over one task sequence's model.
 pub trait Rule: Sync {
     /// The rule's metadata.
     fn meta(&self) -> &'static RuleMeta;
+    /// The options it accepts in `tsq.toml` (validated when the config is loaded).
+    fn options(&self) -> &'static [RuleOption] {
+        &[]
+    }
     /// Report findings through `cx`.
     fn check(&self, cx: &mut Ctx<'_>);
 }
 
+impl PartialEq<&str> for &RuleMeta {
+    fn eq(&self, other: &&str) -> bool {
+        self.name == *other
+    }
+}
+
+impl std::fmt::Display for RuleMeta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
 macro_rules! registry {
     ($($module:ident => $ty:ident,)*) => {
-        $(mod $module;)*
+        $(pub(crate) mod $module;)*
         /// Every rule, sorted by name.
         pub static RULES: &[&dyn Rule] = &[$(&$module::$ty,)*];
     };
@@ -88,6 +127,7 @@ registry! {
     invalid_boolean => InvalidBoolean,
     invalid_run_in => InvalidRunIn,
     invalid_success_codes => InvalidSuccessCodes,
+    invalid_suppression => InvalidSuppression,
     invalid_timeout => InvalidTimeout,
     invalid_variable_name => InvalidVariableName,
     missing_boot_image => MissingBootImage,

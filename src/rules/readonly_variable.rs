@@ -1,6 +1,6 @@
 //! `readonly-variable`: the task sequence assigns a variable whose name starts with `_`.
 
-use super::{Category, Ctx, Rule, RuleMeta};
+use super::{Category, Ctx, OptionKind, Rule, RuleMeta, RuleOption};
 use crate::diagnostic::Severity;
 use crate::model::{Sequence, Visit};
 use crate::span::Span;
@@ -61,6 +61,10 @@ pub(crate) fn assignments(seq: &Sequence) -> Vec<Assignment<'_>> {
 impl Rule for ReadonlyVariable {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn options(&self) -> &'static [RuleOption] {
+        &[RuleOption { name: "allow", kind: OptionKind::Strings }]
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -1,6 +1,6 @@
 //! `schema-version`: `<sequence>` has no `version`, or one outside the accepted set.
 
-use super::{Category, Ctx, Rule, RuleMeta};
+use super::{Category, Ctx, OptionKind, Rule, RuleMeta, RuleOption};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -17,6 +17,10 @@ static META: RuleMeta = RuleMeta {
 impl Rule for SchemaVersion {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn options(&self) -> &'static [RuleOption] {
+        &[RuleOption { name: "accept", kind: OptionKind::Versions }]
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

@@ -1,6 +1,6 @@
 //! `size-limit`: the sequence XML is close to or over ConfigMgr's 2 MB limit.
 
-use super::{Category, Ctx, Rule, RuleMeta};
+use super::{Category, Ctx, OptionKind, Rule, RuleMeta, RuleOption};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -17,6 +17,13 @@ static META: RuleMeta = RuleMeta {
 impl Rule for SizeLimit {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn options(&self) -> &'static [RuleOption] {
+        &[
+            RuleOption { name: "error-bytes", kind: OptionKind::Integer { min: 1 } },
+            RuleOption { name: "warning-bytes", kind: OptionKind::Integer { min: 1 } },
+        ]
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {

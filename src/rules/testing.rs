@@ -2,7 +2,7 @@
 
 use crate::container::load_text;
 use crate::diagnostic::Diagnostic;
-use crate::lint::{Settings, run_rules};
+use crate::lint::{Settings, check};
 
 /// The findings of rule `name` on `xml`; a fragment is wrapped in `<sequence version="3.10">`.
 pub(crate) fn lint(name: &str, xml: &str) -> Vec<Diagnostic> {
@@ -12,7 +12,7 @@ pub(crate) fn lint(name: &str, xml: &str) -> Vec<Diagnostic> {
         format!("<sequence version=\"3.10\">{xml}</sequence>")
     };
     let loaded = load_text("test.xml", text.into_bytes(), None);
-    let ts = loaded.result.expect("the snippet loads");
+    assert!(loaded.result.is_ok(), "the snippet loads");
     let settings = Settings { select: vec![name.to_owned()], ..Settings::default() };
-    run_rules(&ts, &settings)
+    check(loaded, &settings).diagnostics
 }

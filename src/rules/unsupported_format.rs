@@ -8,7 +8,8 @@ use crate::diagnostic::Severity;
 /// The rule.
 pub struct UnsupportedFormat;
 
-static META: RuleMeta = RuleMeta {
+/// The rule's metadata (the loader's findings carry it).
+pub(crate) static META: RuleMeta = RuleMeta {
     name: "unsupported-format",
     category: Category::Syntax,
     severity: Severity::Error,

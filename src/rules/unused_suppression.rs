@@ -1,8 +1,22 @@
-//! `unused-suppression`: a suppression that suppressed nothing. The findings are produced by the
-//! lint pipeline (`lint.rs` for inline comments, `cli/check.rs` for `[[suppress]]` entries).
+//! `unused-suppression`: a suppression that suppressed nothing. The engine decides which
+//! suppressions were used (`lint.rs` for comments, `workspace.rs` for `[[suppress]]` entries); the
+//! findings are made here.
 
 use super::{Category, Ctx, Rule, RuleMeta};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::span::Span;
+
+/// A comment `<!-- tsq-ignore rules -->` before a node that suppressed nothing.
+pub(crate) fn unused_comment(comment: Span, rules: &[String]) -> Diagnostic {
+    Diagnostic::new(META.name, META.severity, comment, format!("`tsq-ignore {}` suppresses nothing", rules.join(", ")))
+        .with_help("remove the comment, or move it to just before the step or group it is meant for")
+}
+
+/// A suppression comment that is not right before a step, a group or the root element.
+pub(crate) fn stray_comment(comment: Span, rules: &[String]) -> Diagnostic {
+    Diagnostic::new(META.name, META.severity, comment, format!("`tsq-ignore {}` suppresses nothing", rules.join(", ")))
+        .with_help("move the comment to just before the step or group it is meant for, with only whitespace between")
+}
 
 /// The rule.
 pub struct UnusedSuppression;
@@ -44,7 +58,8 @@ mod tests {
         let all = Settings::default();
         assert_eq!(unused(&format!("<!-- tsq-ignore readonly-variable: ok -->{SET_LOG_PATH}"), &all), 0);
         assert_eq!(unused(&format!("{SET_LOG_PATH}<!-- tsq-ignore readonly-variable: stray -->"), &all), 1);
-        assert_eq!(unused(&format!("<!-- tsq-ignore no-such-rule -->{SET_LOG_PATH}"), &all), 1);
+        // An unknown name is `invalid-suppression`'s, not "suppresses nothing".
+        assert_eq!(unused(&format!("<!-- tsq-ignore no-such-rule -->{SET_LOG_PATH}"), &all), 0);
         let ignored = Settings { ignore: vec!["readonly-variable".into()], ..Settings::default() };
         assert_eq!(unused(&format!("<!-- tsq-ignore readonly-variable: ok -->{SET_LOG_PATH}"), &ignored), 0);
     }

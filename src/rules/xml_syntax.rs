@@ -9,7 +9,8 @@ use crate::diagnostic::Severity;
 /// The rule.
 pub struct XmlSyntax;
 
-static META: RuleMeta = RuleMeta {
+/// The rule's metadata (the loader's findings carry it).
+pub(crate) static META: RuleMeta = RuleMeta {
     name: "xml-syntax",
     category: Category::Syntax,
     severity: Severity::Error,
