@@ -1,9 +1,11 @@
 //! The catalogue of built-in step types and the environment each is documented to run in
-//! (`domain.md` §2 and §8.3, `corpus.md` §5).
+//! (Microsoft Learn, "Task sequence steps"). The model looks every step's `type` up here once,
+//! case-insensitively (WMI class names are), and keeps the entry: rules compare entries, never
+//! raw strings.
 
 /// Where a step type is documented to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Env {
+pub enum Env {
     /// "This step runs only in Windows PE."
     WinPe,
     /// "This step runs only in the full OS."
@@ -12,6 +14,34 @@ pub(crate) enum Env {
 
 /// The prefix of every built-in ConfigMgr step class.
 const PREFIX: &str = "SMS_TaskSequence_";
+
+/// A built-in ConfigMgr step class.
+#[derive(Debug, PartialEq, Eq)]
+pub struct StepType {
+    /// The class name without the `SMS_TaskSequence_` prefix (`RebootAction`).
+    pub short: &'static str,
+    /// Where it is documented to run (`None`: both, or not restricted).
+    pub env: Option<Env>,
+}
+
+/// What a step's `type` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    /// A built-in ConfigMgr step class.
+    BuiltIn(&'static StepType),
+    /// An MDT action (`BDD_Gather`, …).
+    Mdt,
+    /// Anything else (a custom or misspelt class), or no `type`.
+    Other,
+}
+
+impl StepKind {
+    /// Whether this is the built-in class `short` (`RebootAction`).
+    #[must_use]
+    pub fn is(self, short: &str) -> bool {
+        matches!(self, Self::BuiltIn(t) if t.short == short)
+    }
+}
 
 /// Built-in step classes without the `SMS_TaskSequence_` prefix, with their documented
 /// environment (`None`: both, or not restricted).
@@ -55,40 +85,49 @@ const BUILT_IN: &[(&str, Option<Env>)] = &[
     ("VirtualHardDiskAction", None),
 ];
 
-/// The catalogue entry of a `type` value (case-insensitive, as WMI class names are).
-fn entry(type_name: &str) -> Option<&'static (&'static str, Option<Env>)> {
-    let head = type_name.get(..PREFIX.len())?;
-    let rest = type_name.get(PREFIX.len()..)?;
-    if !head.eq_ignore_ascii_case(PREFIX) {
-        return None;
+/// The catalogue, built once.
+fn catalogue() -> &'static [StepType] {
+    static TYPES: std::sync::OnceLock<Vec<StepType>> = std::sync::OnceLock::new();
+    TYPES.get_or_init(|| BUILT_IN.iter().map(|&(short, env)| StepType { short, env }).collect())
+}
+
+/// What a `type` value names (surrounding whitespace ignored, case-insensitive).
+#[must_use]
+pub fn lookup(type_name: &str) -> StepKind {
+    let t = type_name.trim();
+    if t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("BDD_")) && t.len() > 4 {
+        return StepKind::Mdt;
     }
-    BUILT_IN.iter().find(|(name, _)| name.eq_ignore_ascii_case(rest))
-}
-
-/// Whether `type_name` is a built-in ConfigMgr step class or an MDT `BDD_*` action.
-pub(crate) fn is_known(type_name: &str) -> bool {
-    let mdt = type_name.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("BDD_")) && type_name.len() > 4;
-    mdt || entry(type_name).is_some()
-}
-
-/// The environment a built-in step type is restricted to, if it is restricted.
-pub(crate) fn documented_env(type_name: &str) -> Option<Env> {
-    entry(type_name).and_then(|(_, env)| *env)
+    let head = t.get(..PREFIX.len());
+    let rest = t.get(PREFIX.len()..);
+    match (head, rest) {
+        (Some(h), Some(r)) if h.eq_ignore_ascii_case(PREFIX) => {
+            catalogue().iter().find(|s| s.short.eq_ignore_ascii_case(r)).map_or(StepKind::Other, StepKind::BuiltIn)
+        }
+        _ => StepKind::Other,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn env(t: &str) -> Option<Env> {
+        match lookup(t) {
+            StepKind::BuiltIn(s) => s.env,
+            _ => None,
+        }
+    }
+
     #[test]
-    fn catalogue() {
-        assert!(is_known("SMS_TaskSequence_RunCommandLineAction"));
-        assert!(is_known("sms_tasksequence_rebootaction"));
-        assert!(is_known("BDD_Gather"));
-        assert!(!is_known("BDD_"));
-        assert!(!is_known("SMS_TaskSequence_RunCommandLineActoin"));
-        assert_eq!(documented_env("SMS_TaskSequence_PartitionDiskAction"), Some(Env::WinPe));
-        assert_eq!(documented_env("SMS_TaskSequence_EnableBitLockerAction"), Some(Env::FullOs));
-        assert_eq!(documented_env("SMS_TaskSequence_RunCommandLineAction"), None);
+    fn lookup_is_case_insensitive() {
+        assert!(lookup("SMS_TaskSequence_RunCommandLineAction").is("RunCommandLineAction"));
+        assert!(lookup(" sms_tasksequence_rebootaction ").is("RebootAction"));
+        assert_eq!(lookup("BDD_Gather"), StepKind::Mdt);
+        assert_eq!(lookup("BDD_"), StepKind::Other);
+        assert_eq!(lookup("SMS_TaskSequence_RunCommandLineActoin"), StepKind::Other);
+        assert_eq!(env("SMS_TaskSequence_PartitionDiskAction"), Some(Env::WinPe));
+        assert_eq!(env("SMS_TaskSequence_EnableBitLockerAction"), Some(Env::FullOs));
+        assert_eq!(env("SMS_TaskSequence_RunCommandLineAction"), None);
     }
 }

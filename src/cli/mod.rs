@@ -62,6 +62,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let mut err = EscapeControls { inner: err, pending_c2: false };
+    let err: &mut dyn Write = &mut err;
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -82,6 +84,52 @@ where
         let _ = writeln!(err, "tsq: cannot write output: {e}");
         EXIT_ERROR
     })
+}
+
+/// Standard error with control characters (other than line breaks and tabs) written as `\x1b`
+/// escapes: messages there name files and quote their contents, and nothing read from a file may
+/// drive the terminal.
+struct EscapeControls<'a> {
+    inner: &'a mut dyn Write,
+    /// The last byte written was 0xC2, the lead byte of a C1 control's UTF-8 encoding.
+    pending_c2: bool,
+}
+
+impl Write for EscapeControls<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut out = Vec::with_capacity(buf.len());
+        for &b in buf {
+            if self.pending_c2 {
+                self.pending_c2 = false;
+                if (0x80..=0x9f).contains(&b) {
+                    out.extend_from_slice(format!("\\u{{{b:x}}}").as_bytes());
+                    continue;
+                }
+                out.push(0xc2);
+            }
+            match b {
+                0xc2 => self.pending_c2 = true,
+                b'\n' | b'\t' => out.push(b),
+                0..=0x1f | 0x7f => out.extend_from_slice(format!("\\u{{{b:x}}}").as_bytes()),
+                _ => out.push(b),
+            }
+        }
+        self.inner.write_all(&out)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if std::mem::take(&mut self.pending_c2) {
+            self.inner.write_all(&[0xc2])?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl Drop for EscapeControls<'_> {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
 }
 
 /// Read one input into loaded task sequences; `Err` is a one-sentence message for stderr.

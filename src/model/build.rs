@@ -192,11 +192,17 @@ fn node(src: &Src<'_>, n: XNode<'_, '_>, depth: usize) -> Result<Node, BuildErro
         "subtasksequence" => NodeKind::SubTaskSequence,
         _ => NodeKind::Step,
     };
+    let attrs = src.attrs(n);
+    let step_kind = match (kind, attrs.get("type")) {
+        (NodeKind::Step | NodeKind::SubTaskSequence, Some(t)) => crate::analysis::step_types::lookup(&t.raw),
+        _ => crate::analysis::step_types::StepKind::Other,
+    };
     let mut out = Node {
         kind,
+        step_kind,
         span: src.span(n.range()),
         start_tag: src.span(n.range().start..src.start_tag_end(n)),
-        attrs: src.attrs(n),
+        attrs,
         condition: None,
         stray_conditions: Vec::new(),
         action: None,

@@ -11,6 +11,8 @@ mod walk;
 pub use build::{BuildError, MAX_DEPTH, build_sequence};
 pub use walk::{Visit, Walk};
 
+use crate::analysis::step_types::StepKind;
+
 use crate::span::{Span, unescape};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -338,6 +340,9 @@ pub struct Node {
     pub unknown: Vec<Unknown>,
     /// Comments immediately before this node (only whitespace between), nearest last.
     pub leading_comments: Vec<Value>,
+    /// What its `type` names, looked up once in the step-type catalogue.
+    #[serde(skip)]
+    pub step_kind: StepKind,
 }
 
 impl Node {
@@ -357,6 +362,13 @@ impl Node {
     #[must_use]
     pub fn type_name(&self) -> Option<&str> {
         self.attrs.get("type").map(|v| v.raw.as_ref())
+    }
+
+    /// Whether the node is the built-in step class `short` (`RebootAction`), whatever the case
+    /// of its `type` attribute.
+    #[must_use]
+    pub fn is_type(&self, short: &str) -> bool {
+        self.step_kind.is(short)
     }
 
     /// Whether `disable="true"`.

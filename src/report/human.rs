@@ -22,7 +22,7 @@ impl fmt::Debug for Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&super::escape_controls(&self.diag.message))
     }
 }
 
@@ -42,13 +42,14 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let step = self.diag.step_path.as_ref().map(|p| match self.diag.step_number {
+        let step = self.diag.step_path.as_deref().map(super::escape_controls).map(|p| match self.diag.step_number {
             Some(n) => format!("step: {p} (instruction {n})"),
             None => format!("step: {p}"),
         });
-        match (&self.diag.help, step) {
+        let help = self.diag.help.as_deref().map(super::escape_controls);
+        match (help, step) {
             (Some(h), Some(s)) => Some(Box::new(format!("{h}\n{s}"))),
-            (Some(h), None) => Some(Box::new(h.clone())),
+            (Some(h), None) => Some(Box::new(h.into_owned())),
             (None, Some(s)) => Some(Box::new(s)),
             (None, None) => None,
         }
@@ -83,16 +84,19 @@ pub fn render_human(results: &[FileResult], color: bool, width: usize, out: &mut
     let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
     for r in results {
         let located = super::locate(r);
-        let text: Option<Arc<str>> = r.source.as_ref().map(|s| s.text.as_str().into());
+        // Control characters in the file are made harmless once per file (same byte length, so
+        // spans stay valid).
+        let text: Option<Arc<str>> = r.source.as_ref().map(|s| super::neutralise_controls(&s.text).into());
+        let path = super::escape_controls(&r.path);
         for (d, l) in r.diagnostics.iter().zip(located) {
             let shown = if d.redact { text.as_ref().map(|t| masked(t, d.span)) } else { text.clone() };
-            let source = shown.as_ref().map(|t| Excerpt::around(&r.path, t, d.span));
-            let location = format!("{}:{}:{}", r.path, l.line, l.column);
+            let source = shown.as_ref().map(|t| Excerpt::around(&path, t, d.span));
+            let location = format!("{path}:{}:{}", l.line, l.column);
             let header = if source.is_none() { format!("{location}: ") } else { String::new() };
             let report = Report { diag: d, source, location: "here".into() };
             let mut buf = String::new();
             if handler.render_report(&mut buf, &report).is_err() {
-                buf = format!("{}[{}] {}\n", d.severity.name(), d.rule, d.message);
+                buf = format!("{}[{}] {}\n", d.severity.name(), d.rule, super::escape_controls(&d.message));
             }
             if header.is_empty() {
                 writeln!(out, "{buf}")?;

@@ -8,7 +8,56 @@ use crate::diagnostic::Severity;
 use crate::lint::FileResult;
 use crate::span::LineIndex;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::Write;
+
+/// Whether `c` could drive a terminal: a C0 or C1 control character or DEL.
+fn is_control(c: char) -> bool {
+    c.is_control()
+}
+
+/// `text` as one line for a terminal: every control character (line breaks and tabs included)
+/// written as an escape such as `\u{1b}`, so that nothing read from a file can move the cursor,
+/// change colours or set the window title.
+#[must_use]
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_control(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `text` for a source snippet: control characters other than line breaks and tabs replaced by a
+/// printable character of the same length in UTF-8 (`?` for C0 and DEL, `¿` for C1), so that
+/// byte offsets into it stay valid.
+#[must_use]
+pub fn neutralise_controls(text: &str) -> Cow<'_, str> {
+    let harmful = |c: char| is_control(c) && !matches!(c, '\n' | '\r' | '\t');
+    if !text.chars().any(harmful) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if !harmful(c) {
+                    c
+                } else if c.len_utf8() == 1 {
+                    '?'
+                } else {
+                    '\u{bf}'
+                }
+            })
+            .collect(),
+    )
+}
 
 /// An output format of `tsq check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -121,7 +170,16 @@ pub fn locate(result: &FileResult) -> Vec<Located<'_>> {
 pub fn render_concise(results: &[FileResult], out: &mut dyn Write) -> std::io::Result<()> {
     for r in results {
         for d in locate(r) {
-            writeln!(out, "{}:{}:{}: {}[{}] {}", d.path, d.line, d.column, d.severity.name(), d.rule, d.message)?;
+            writeln!(
+                out,
+                "{}:{}:{}: {}[{}] {}",
+                escape_controls(d.path),
+                d.line,
+                d.column,
+                d.severity.name(),
+                d.rule,
+                escape_controls(d.message)
+            )?;
         }
     }
     Ok(())

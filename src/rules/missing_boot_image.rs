@@ -17,7 +17,7 @@ static META: RuleMeta = RuleMeta {
 
 /// Whether a Restart Computer step targets Windows PE.
 fn targets_winpe(node: &Node) -> bool {
-    if node.type_name() != Some("SMS_TaskSequence_RebootAction") {
+    if !node.is_type("RebootAction") {
         return false;
     }
     let by_var = ["SMSRebootTarget", "Target"].iter().any(|n| node.var_text(n).is_some_and(|t| t.trim().eq_ignore_ascii_case("WinPE")));

@@ -36,7 +36,7 @@ pub(crate) fn assignments(seq: &Sequence) -> Vec<Assignment<'_>> {
     for visit in seq.walk() {
         let node = visit.node;
         let mut found: Vec<(String, Span)> = Vec::new();
-        if node.type_name() == Some("SMS_TaskSequence_SetVariableAction")
+        if node.is_type("SetVariableAction")
             && let Some(v) = node.var("VariableName")
         {
             found.push((v.value.text().trim().to_owned(), v.value.span));

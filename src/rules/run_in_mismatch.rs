@@ -1,6 +1,6 @@
 //! `run-in-mismatch`: `runIn` contradicts the environment the step type runs in.
 
-use crate::analysis::step_types::{Env, documented_env};
+use crate::analysis::step_types::{Env, StepKind};
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
@@ -24,14 +24,14 @@ impl Rule for RunInMismatch {
         let ts = cx.ts;
         for visit in ts.sequence.walk() {
             let node = visit.node;
-            let (Some(ty), Some(run_in)) = (node.type_name(), node.attr("runIn")) else { continue };
-            let (only, wrong, right) = match documented_env(ty) {
+            let (StepKind::BuiltIn(ty), Some(run_in)) = (node.step_kind, node.attr("runIn")) else { continue };
+            let (only, wrong, right) = match ty.env {
                 Some(Env::FullOs) => ("the full OS", "WinPE", "FullOS"),
                 Some(Env::WinPe) => ("Windows PE", "FullOS", "WinPE"),
                 None => continue,
             };
             if run_in.raw == wrong {
-                let short = ty.get("SMS_TaskSequence_".len()..).unwrap_or(ty);
+                let short = ty.short;
                 cx.report_at(&visit, run_in.span, format!("`{short}` runs only in {only}, but `runIn` is `{wrong}`"))
                     .help(format!("set `runIn=\"{right}\"` or `runIn=\"WinPEandFullOS\"`"));
             }

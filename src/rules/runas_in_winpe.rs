@@ -16,10 +16,7 @@ static META: RuleMeta = RuleMeta {
 };
 
 /// Step types with a run-as switch, and the variable that holds it.
-const RUN_AS: &[(&str, &str)] = &[
-    ("SMS_TaskSequence_RunCommandLineAction", "_SMSTSRunCommandLineAsUser"),
-    ("SMS_TaskSequence_RunPowerShellScriptAction", "_SMSTSRunPowerShellAsUser"),
-];
+const RUN_AS: &[(&str, &str)] = &[("RunCommandLineAction", "_SMSTSRunCommandLineAsUser"), ("RunPowerShellScriptAction", "_SMSTSRunPowerShellAsUser")];
 
 /// `Some(true)` for a step fixed to Windows PE, `Some(false)` for one fixed to the full OS.
 fn env(node: &Node) -> Option<bool> {
@@ -37,13 +34,13 @@ fn env(node: &Node) -> Option<bool> {
 /// The environment a step leaves the computer in: Setup Windows and ConfigMgr ends in the full OS,
 /// Restart Computer in its target.
 fn after(node: &Node) -> Option<bool> {
-    match node.type_name()? {
-        "SMS_TaskSequence_SetupWindowsAndSMSAction" => Some(false),
-        "SMS_TaskSequence_RebootAction" => {
-            let target = ["SMSRebootTarget", "Target"].iter().find_map(|n| node.var_text(n))?;
-            Some(target.trim().eq_ignore_ascii_case("WinPE"))
-        }
-        _ => None,
+    if node.is_type("SetupWindowsAndSMSAction") {
+        Some(false)
+    } else if node.is_type("RebootAction") {
+        let target = ["SMSRebootTarget", "Target"].iter().find_map(|n| node.var_text(n))?;
+        Some(target.trim().eq_ignore_ascii_case("WinPE"))
+    } else {
+        None
     }
 }
 
@@ -63,7 +60,7 @@ impl Rule for RunasInWinpe {
             if let Some(e) = env(node).filter(|_| enabled) {
                 in_winpe = e;
             }
-            let run_as = RUN_AS.iter().find(|(t, _)| node.type_name() == Some(t)).and_then(|(_, var)| node.var(var));
+            let run_as = RUN_AS.iter().find(|(t, _)| node.is_type(t)).and_then(|(_, var)| node.var(var));
             if let Some(v) = run_as.filter(|v| v.value.as_bool_loose() == Some(true)) {
                 let run_in = node.attr("runIn").map_or_else(|| "WinPEandFullOS".to_owned(), |r| r.text().trim().to_owned());
                 let shown =

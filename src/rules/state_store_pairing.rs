@@ -15,8 +15,8 @@ static META: RuleMeta = RuleMeta {
     docs: include_str!("../../rules/state-store-pairing.md"),
 };
 
-const REQUEST: &str = "SMS_TaskSequence_RequestStateStoreAction";
-const RELEASE: &str = "SMS_TaskSequence_ReleaseStateStoreAction";
+const REQUEST: &str = "RequestStateStoreAction";
+const RELEASE: &str = "ReleaseStateStoreAction";
 
 impl Rule for StateStorePairing {
     fn meta(&self) -> &'static RuleMeta {
@@ -25,9 +25,9 @@ impl Rule for StateStorePairing {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let enabled: Vec<_> = cx.ts.sequence.walk().filter(|v| !v.effectively_disabled()).collect();
-        let last_release = enabled.iter().rposition(|v| v.node.type_name() == Some(RELEASE));
+        let last_release = enabled.iter().rposition(|v| v.node.is_type(RELEASE));
         for (i, visit) in enabled.iter().enumerate() {
-            if visit.node.type_name() != Some(REQUEST) || last_release.is_some_and(|r| r > i) {
+            if !visit.node.is_type(REQUEST) || last_release.is_some_and(|r| r > i) {
                 continue;
             }
             let kind = visit.node.var_text("OSDStateRequestType").map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());

@@ -1,6 +1,6 @@
 //! `unknown-step-type`: a step's `type` is not a built-in ConfigMgr step or an MDT action.
 
-use crate::analysis::step_types::is_known;
+use crate::analysis::step_types::StepKind;
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::model::NodeKind;
@@ -28,7 +28,7 @@ impl Rule for UnknownStepType {
                 continue;
             }
             let Some(ty) = visit.node.attr("type") else { continue };
-            if is_known(ty.raw.trim()) {
+            if visit.node.step_kind != StepKind::Other {
                 continue;
             }
             let message = if ty.raw.trim().is_empty() {

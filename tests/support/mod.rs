@@ -86,3 +86,9 @@ pub fn corpus_or_skip(test: &str) -> Option<(PathBuf, PathBuf)> {
     eprintln!("note: ../shared/corpus not found; skipping {test}");
     None
 }
+
+/// The corpus files listed in a MANIFEST.tsv (paths relative to `dir`).
+pub fn manifest_paths(dir: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap_or_default();
+    text.lines().skip(1).filter_map(|l| l.split('\t').next()).filter(|p| !p.is_empty()).map(str::to_owned).collect()
+}
