@@ -8,7 +8,10 @@
 mod build;
 mod walk;
 
+mod same;
+
 pub use build::{BuildError, MAX_DEPTH, build_sequence};
+pub use same::Same;
 pub use walk::{Visit, Walk};
 
 use crate::analysis::step_types::StepKind;

@@ -4,30 +4,10 @@
 
 use super::format::{FormatError, layout, sequence_document, sequence_element};
 use crate::container::{self, TaskSequence};
+use crate::model::Same;
 use crate::source::SourceFile;
 use roxmltree::{Node, NodeId};
-use serde_json::Value as J;
 use std::collections::HashMap;
-
-/// The model of a task sequence, for comparisons: `tsq dump`'s JSON without the `line` and
-/// `column` keys, the only position-dependent parts of it.
-#[must_use]
-pub fn fingerprint(source: &SourceFile, ts: &TaskSequence) -> J {
-    let mut json = crate::dump::task_sequence(&source.path, &source.text, ts);
-    let mut stack = vec![&mut json];
-    while let Some(v) = stack.pop() {
-        match v {
-            J::Object(m) => {
-                m.remove("line");
-                m.remove("column");
-                stack.extend(m.values_mut());
-            }
-            J::Array(a) => stack.extend(a.iter_mut()),
-            _ => {}
-        }
-    }
-    json
-}
 
 /// The XML content of an element as a flat list: elements with their attributes (sorted, decoded),
 /// text that is not only whitespace, comments and processing instructions, each with the position
@@ -74,7 +54,7 @@ pub(super) fn check(source: &SourceFile, ts: &TaskSequence, formatted: &str) -> 
     let Ok(new_ts) = container::parse(&new, None) else {
         return fail("the formatted text does not parse");
     };
-    if new_ts.format != ts.format || fingerprint(source, ts) != fingerprint(&new, &new_ts) {
+    if !new_ts.same(ts) {
         return fail("formatting would change the task sequence");
     }
     if sequence_content(source, ts)? != sequence_content(&new, &new_ts)? {
