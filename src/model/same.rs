@@ -118,7 +118,9 @@ by_fields! {
 /// The `Sequence` property's value is the sequence's text, compared as the model instead.
 impl Same for Package {
     fn same(&self, other: &Self) -> bool {
-        let props = |p: &Self| p.properties.iter().filter(|p| p.name != "Sequence").collect::<Vec<&Property>>();
+        fn props(p: &Package) -> Vec<&Property> {
+            p.properties.iter().filter(|p| p.name != "Sequence").collect()
+        }
         let (a, b) = (props(self), props(other));
         a.len() == b.len()
             && a.iter().zip(&b).all(|(x, y)| x.same(y))
