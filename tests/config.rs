@@ -132,5 +132,5 @@ fn comment_before_the_root_covers_the_file_and_unknown_names_are_findings() {
     let (_, out, _) = tsq(dir.path(), &["check", "--format", "concise", "a.xml"]);
     assert!(!out.contains("readonly-variable"), "{out}");
     assert!(out.contains("a.xml:1:5: warning[invalid-suppression] `tsq-ignore` names `empty-grup`, which is not a tsq rule"), "{out}");
-    assert!(out.contains("warning[empty-group]"), "the misspelt name suppresses nothing: {out}");
+    assert!(out.contains("info[empty-group]"), "the misspelt name suppresses nothing: {out}");
 }

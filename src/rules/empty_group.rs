@@ -10,10 +10,13 @@ pub struct EmptyGroup;
 static META: RuleMeta = RuleMeta {
     name: "empty-group",
     category: Category::Structure,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     summary: "group contains no steps, groups or child task sequences",
     docs: include_str!("../../rules/empty-group.md"),
 };
+
+/// The name the console gives a group it creates.
+const CONSOLE_DEFAULT_NAME: &str = "New Group";
 
 impl Rule for EmptyGroup {
     fn meta(&self) -> &'static RuleMeta {
@@ -25,8 +28,15 @@ impl Rule for EmptyGroup {
         for visit in ts.sequence.walk() {
             let node = visit.node;
             if node.kind == NodeKind::Group && node.children.is_empty() {
-                cx.report_at(&visit, node.start_tag, format!("group `{}` is empty", node.name()))
-                    .help("delete the group, or move the steps it should hold into it");
+                let name = node.name();
+                // The console names a group it creates "New Group": an empty one is a group added
+                // by accident and never used, not a template's named placeholder.
+                let accidental = name == CONSOLE_DEFAULT_NAME;
+                let mut r = cx.report_at(&visit, node.start_tag, format!("group `{name}` is empty"));
+                r.help("delete the group, or move the steps it should hold into it");
+                if accidental {
+                    r.severity(Severity::Warning);
+                }
             }
         }
     }
@@ -41,5 +51,8 @@ mod tests {
         let d = lint("empty-group", r#"<group name="a"><group name="b"><action/></group></group>"#);
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("`b`"));
+        assert_eq!(d[0].severity, crate::diagnostic::Severity::Info);
+        let d = lint("empty-group", r#"<group name="New Group"/>"#);
+        assert_eq!(d[0].severity, crate::diagnostic::Severity::Warning);
     }
 }

@@ -53,10 +53,10 @@ impl Rule for InvalidVariableName {
                 None => cx.report(a.span, msg),
             };
             r.help("start the name with a letter and use only letters, digits, `_` and `-` (1 to 256 characters)");
-            // The console saves, and the engine sets, a name that starts with a digit (vendors ship
-            // one); only the documentation forbids it.
+            // The console saves, and the engine sets, a name that starts with a digit (2Pint's
+            // OSD Toolkit ships `2PintTurboLicense`); only the documentation forbids it.
             if why == LEADING_DIGIT {
-                r.severity(Severity::Warning);
+                r.severity(Severity::Info);
             }
         }
     }
