@@ -33,9 +33,10 @@ pub(crate) struct CheckArgs {
     /// Exit 1 when a finding reaches this severity.
     #[arg(long, value_enum, default_value = "error")]
     fail_on: Severity,
-    /// Site inventory (CSV or JSON list of package IDs and application IDs/names).
+    /// What the target site has (repeatable; merged): CSV, JSON or a plain list of package IDs
+    /// and application model names. References must then be on the site or in the export.
     #[arg(long, value_name = "FILE")]
-    inventory: Option<PathBuf>,
+    inventory: Vec<PathBuf>,
     /// When to use colour in the human format.
     #[arg(long, value_enum, default_value = "auto")]
     color: Color,
@@ -94,15 +95,12 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         writeln!(err, "tsq: {msg}")?;
         return Ok(EXIT_ERROR);
     }
-    let inventory = match &args.inventory {
-        Some(p) => match Inventory::load(p) {
-            Ok(i) => Some(i),
-            Err(msg) => {
-                writeln!(err, "tsq: {msg}")?;
-                return Ok(EXIT_ERROR);
-            }
-        },
-        None => None,
+    let inventory = match Inventory::load_all(&args.inventory) {
+        Ok(i) => i,
+        Err(msg) => {
+            writeln!(err, "tsq: {msg}")?;
+            return Ok(EXIT_ERROR);
+        }
     };
     let (inputs, input_errors) = expand(&args.read.paths, args.read.stdin_filename.as_deref());
     let mut code = EXIT_OK;
@@ -114,9 +112,10 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     let mut cache = SettingsCache { args, inventory, by_config: HashMap::new() };
     let mut jobs = Vec::new();
     for input in inputs {
-        let dir = match &input {
-            Input::File(p) => p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-            Input::Stdin(name) => Path::new(name).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        let dir = match (&input, input.path()) {
+            (_, Some(p)) => p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            (Input::Stdin(name), None) => Path::new(name).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            _ => PathBuf::from("."),
         };
         let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
         match cache.get(&dir) {
@@ -127,15 +126,16 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
             }
         }
     }
+    let layouts = crate::container::LayoutCache::default();
     let outcomes: Vec<Result<Vec<FileResult>, String>> = jobs
         .par_iter()
         .map(|(input, settings)| {
-            if let Input::File(p) = input
+            if let Some(p) = input.path()
                 && settings.config.excluded(&crate::inputs::display(p))
             {
                 return Ok(Vec::new());
             }
-            let loaded = read_input(input, args.read.input_format)?;
+            let loaded = read_input(input, args.read.input_format, &layouts)?;
             Ok(loaded.into_iter().map(|l| check(l, settings)).collect())
         })
         .collect();

@@ -44,7 +44,7 @@ pub(crate) fn run(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> s
     let (mut changed, mut unchanged, mut not_formatted) = (0usize, 0usize, 0usize);
     for input in &inputs {
         let outcome = match input {
-            Input::File(p) => file(args, p, out, err)?,
+            Input::File(p) | Input::Walked(p) => file(args, p, out, err)?,
             Input::Stdin(name) => stdin(args, name, out, err)?,
         };
         match outcome {
@@ -63,7 +63,7 @@ pub(crate) fn run(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> s
         }
     }
     let verb = if args.check || args.diff { "would be reformatted" } else { "reformatted" };
-    if inputs.iter().any(|i| matches!(i, Input::File(_))) {
+    if inputs.iter().any(|i| i.path().is_some()) {
         let skipped = if not_formatted > 0 { format!(", {not_formatted} not formatted") } else { String::new() };
         writeln!(err, "tsq fmt: {changed} {} {verb}, {unchanged} left unchanged{skipped}", plural(changed))?;
     }

@@ -6,7 +6,7 @@ mod dump;
 mod fmt;
 mod rules;
 
-use crate::container::{Format, Loaded, load_bytes};
+use crate::container::{Format, LayoutCache, Loaded, load_bytes, load_path};
 use crate::inputs::Input;
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -84,13 +84,12 @@ where
     })
 }
 
-/// Read one input into loaded task sequences; `Err` is a one-sentence message for stderr.
-pub(crate) fn read_input(input: &Input, force: Option<Format>) -> Result<Vec<Loaded>, String> {
+/// Read one input into loaded task sequences (with its export folder or MDT share, read once
+/// per run through `layouts`); `Err` is a one-sentence message for stderr.
+pub(crate) fn read_input(input: &Input, force: Option<Format>, layouts: &LayoutCache) -> Result<Vec<Loaded>, String> {
     match input {
-        Input::File(p) => {
-            let display = crate::inputs::display(p);
-            let bytes = std::fs::read(p).map_err(|e| format!("{display}: cannot read the file: {e}"))?;
-            Ok(load_bytes(&display, bytes, force))
+        Input::File(p) | Input::Walked(p) => {
+            load_path(p, &crate::inputs::display(p), matches!(input, Input::File(_)), force, layouts)
         }
         Input::Stdin(name) => {
             let mut bytes = Vec::new();
