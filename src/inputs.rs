@@ -52,12 +52,8 @@ pub fn expand(paths: &[PathBuf], stdin_name: Option<&str>) -> (Vec<Input>, Vec<I
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => {
                 let mut found = Vec::new();
-                let walker = ignore::WalkBuilder::new(p)
-                    .hidden(false)
-                    .require_git(false)
-                    .follow_links(true)
-                    .sort_by_file_path(Ord::cmp)
-                    .build();
+                let walker =
+                    ignore::WalkBuilder::new(p).hidden(false).require_git(false).follow_links(true).sort_by_file_path(Ord::cmp).build();
                 for entry in walker {
                     match entry {
                         Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && is_candidate(e.path()) => found.push(e.into_path()),
@@ -79,7 +75,9 @@ fn walk_error(root: &Path, e: &ignore::Error) -> InputError {
     let mut inner = e;
     loop {
         match inner {
-            ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => inner = err,
+            ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                inner = err
+            }
             ignore::Error::Loop { ancestor, child } => {
                 return InputError {
                     path: child.clone(),

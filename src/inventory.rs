@@ -177,9 +177,7 @@ impl Inventory {
 /// Whether a JSON object has an identifier key anywhere (an empty value is still an answer).
 fn has_id_key(value: &serde_json::Value) -> bool {
     match value {
-        serde_json::Value::Object(map) => {
-            map.iter().any(|(k, v)| ID_COLUMNS.iter().any(|c| c.eq_ignore_ascii_case(k)) || has_id_key(v))
-        }
+        serde_json::Value::Object(map) => map.iter().any(|(k, v)| ID_COLUMNS.iter().any(|c| c.eq_ignore_ascii_case(k)) || has_id_key(v)),
         serde_json::Value::Array(items) => items.iter().any(has_id_key),
         _ => false,
     }

@@ -64,7 +64,8 @@ fn unzip(zip: &Path, into: &Path) {
 
 fn zips(test: &str) -> Vec<PathBuf> {
     let Some((_, zips)) = support::corpus_or_skip(test) else { return Vec::new() };
-    let mut out: Vec<PathBuf> = std::fs::read_dir(&zips).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "zip")).collect();
+    let mut out: Vec<PathBuf> =
+        std::fs::read_dir(&zips).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "zip")).collect();
     out.sort();
     assert_eq!(out.len(), 8, "the corpus has 8 export archives");
     out
@@ -112,9 +113,12 @@ fn enabled_users(ts: &tsq::container::TaskSequence, id: &str) -> BTreeSet<usize>
         .walk()
         .filter(|v| !v.effectively_disabled())
         .filter(|v| {
-            let vars = v.node.variables.iter().filter(|x| !x.name().to_ascii_lowercase().contains("tsreference")).any(|x| {
-                x.value.text().split(',').any(|p| p.trim().eq_ignore_ascii_case(&id))
-            });
+            let vars = v
+                .node
+                .variables
+                .iter()
+                .filter(|x| !x.name().to_ascii_lowercase().contains("tsreference"))
+                .any(|x| x.value.text().split(',').any(|p| p.trim().eq_ignore_ascii_case(&id)));
             let action = v.node.action.as_ref().is_some_and(|a| a.text().to_ascii_uppercase().contains(&format!(":{id}")));
             vars || action
         })
@@ -210,15 +214,27 @@ fn mdt_share_is_read_as_a_unit() {
         profiles.extend(values_of(&text, "PackageSelectionProfile"));
         std::fs::create_dir_all(control.join(&id)).unwrap();
         std::fs::write(control.join(&id).join("ts.xml"), text).unwrap();
-        std::fs::write(control.join(&id).join("Unattend.xml"), "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<unattend xmlns=\"urn:schemas-microsoft-com:unattend\"/>\n").unwrap();
+        std::fs::write(
+            control.join(&id).join("Unattend.xml"),
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<unattend xmlns=\"urn:schemas-microsoft-com:unattend\"/>\n",
+        )
+        .unwrap();
         ids.insert(id);
     }
     assert!(ids.len() >= 8 && !oss.is_empty() && apps.len() > 5, "{ids:?} {oss:?} {apps:?}");
-    std::fs::write(control.join("TaskSequences.xml"), control_file("tss", "ts", &ids, true).replace("<Name>", "<ID>").replace("</Name>", "</ID>")).unwrap();
+    std::fs::write(
+        control.join("TaskSequences.xml"),
+        control_file("tss", "ts", &ids, true).replace("<Name>", "<ID>").replace("</Name>", "</ID>"),
+    )
+    .unwrap();
     std::fs::write(control.join("SelectionProfiles.xml"), control_file("selectionProfiles", "selectionProfile", &profiles, true)).unwrap();
     std::fs::write(control.join("Settings.xml"), "<Settings><UNCPath>\\\\MDT01\\DeploymentShare$</UNCPath></Settings>").unwrap();
     std::fs::create_dir_all(share.join("Scripts")).unwrap();
-    std::fs::write(share.join("Scripts/ZTIGather.xml"), "<?xml version=\"1.0\"?><gather><property id=\"IsServerOS\" type=\"string\"/></gather>").unwrap();
+    std::fs::write(
+        share.join("Scripts/ZTIGather.xml"),
+        "<?xml version=\"1.0\"?><gather><property id=\"IsServerOS\" type=\"string\"/></gather>",
+    )
+    .unwrap();
     let write_catalogue = |skip_os: Option<&String>, skip_app: Option<&String>| {
         let os: BTreeSet<String> = oss.iter().filter(|g| Some(*g) != skip_os).cloned().collect();
         let app: BTreeSet<String> = apps.iter().filter(|g| Some(*g) != skip_app).cloned().collect();
@@ -261,8 +277,7 @@ fn mdt_share_is_read_as_a_unit() {
         let path = d["path"].as_str().unwrap().strip_prefix(&format!("{share_s}/")).unwrap().to_owned();
         got.entry(guid).or_default().insert((path, d["step_number"].as_u64().unwrap() as usize));
     }
-    let expected: BTreeMap<String, BTreeSet<(String, usize)>> =
-        [os, app].into_iter().map(|g| (g.clone(), users[g].clone())).collect();
+    let expected: BTreeMap<String, BTreeSet<(String, usize)>> = [os, app].into_iter().map(|g| (g.clone(), users[g].clone())).collect();
     assert_eq!(got, expected);
 
     // A control file that does not parse is reported once, as xml-syntax, at its own path.
@@ -306,9 +321,13 @@ fn inventory_files_as_powershell_writes_them() {
 fn every_inventory_form_reads_the_same() {
     const APP: &str = "ScopeId_11111111-2222-3333-4444-555555555555/Application_aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
     let forms = [
-        format!("#TYPE IResultObject#SMS_Package\r\n\"PackageID\",\"Name\",\"ModelName\"\r\n\"CM100031\",\"Tools, x64\",\"\"\r\n\"CM100005\",\"Boot image\",\"\"\r\n\"\",\"App\",\"{APP}\"\r\n"),
+        format!(
+            "#TYPE IResultObject#SMS_Package\r\n\"PackageID\",\"Name\",\"ModelName\"\r\n\"CM100031\",\"Tools, x64\",\"\"\r\n\"CM100005\",\"Boot image\",\"\"\r\n\"\",\"App\",\"{APP}\"\r\n"
+        ),
         format!("PackageID,Name,CI_UniqueID\nCM100031,Tools,\nCM100005,Boot image,\n,App,{APP}/4\n"),
-        format!("[{{\"PackageID\":\"CM100031\",\"Name\":\"Tools\"}},{{\"PackageID\":\"CM100005\"}},{{\"ModelName\":\"{APP}\",\"LocalizedDisplayName\":\"App\"}}]"),
+        format!(
+            "[{{\"PackageID\":\"CM100031\",\"Name\":\"Tools\"}},{{\"PackageID\":\"CM100005\"}},{{\"ModelName\":\"{APP}\",\"LocalizedDisplayName\":\"App\"}}]"
+        ),
         format!("[\"CM100031\", \"CM100005\", \"{APP}\"]"),
         format!("CM100031\nCM100005\n{APP}\n"),
     ];

@@ -11,10 +11,10 @@ mod support;
 use std::path::Path;
 use std::sync::Arc;
 use support::{fences, wrap};
-use tsq::container::mdt_share::Share;
-use tsq::inventory::Inventory;
 use tsq::config::Config;
 use tsq::container::load_bytes;
+use tsq::container::mdt_share::Share;
+use tsq::inventory::Inventory;
 use tsq::lint::{FileResult, Settings, check};
 use tsq::report::{render_human, render_json};
 

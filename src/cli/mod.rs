@@ -88,9 +88,7 @@ where
 /// per run through `layouts`); `Err` is a one-sentence message for stderr.
 pub(crate) fn read_input(input: &Input, force: Option<Format>, layouts: &LayoutCache) -> Result<Vec<Loaded>, String> {
     match input {
-        Input::File(p) | Input::Walked(p) => {
-            load_path(p, &crate::inputs::display(p), matches!(input, Input::File(_)), force, layouts)
-        }
+        Input::File(p) | Input::Walked(p) => load_path(p, &crate::inputs::display(p), matches!(input, Input::File(_)), force, layouts),
         Input::Stdin(name) => {
             let mut bytes = Vec::new();
             std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("{name}: cannot read standard input: {e}"))?;
