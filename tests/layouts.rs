@@ -100,6 +100,9 @@ fn unzipped_exports_read_like_their_zip() {
         for s in shipped.iter() {
             assert!(!out.contains(&format!("`{}`", s.id)), "{}: shipped {} reported", zip.display(), s.id);
         }
+        // fmt walks the same way: only the task sequence is considered.
+        let (_, _, err) = run(&["fmt", "--check", dir_s]);
+        assert!(!err.contains("unsupported-format") && err.contains("tsq fmt: 1 file"), "{err}");
         // Named explicitly, a non-sequence file of the export is still refused.
         let (code, out, _) = run(&["check", "--format", "concise", dir.join("Manifest.xml").to_str().unwrap()]);
         assert!(code == 1 && out.contains("unsupported-format"), "{out}");

@@ -44,6 +44,8 @@ pub(crate) fn run(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> s
     let (mut changed, mut unchanged, mut not_formatted) = (0usize, 0usize, 0usize);
     for input in &inputs {
         let outcome = match input {
+            // A walk formats task sequences only, as `check` checks only them.
+            Input::Walked(p) if !crate::container::walked_file_has_task_sequence(p) => continue,
             Input::File(p) | Input::Walked(p) => file(args, p, out, err)?,
             Input::Stdin(name) => stdin(args, name, out, err)?,
         };

@@ -129,6 +129,13 @@ fn read_if_task_sequence(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     Ok(Some(bytes))
 }
 
+/// Whether a file met in a directory walk may hold a task sequence (see [`load_path`]); a file
+/// that cannot be read counts as one, so that reading it reports why.
+#[must_use]
+pub fn walked_file_has_task_sequence(path: &Path) -> bool {
+    read_if_task_sequence(path).map_or(true, |b| b.is_some())
+}
+
 /// `display` without its last `n` `/`-separated components.
 fn parent_display(display: &str, n: usize) -> String {
     let mut s = display;

@@ -9,7 +9,7 @@ mod layout;
 pub mod mdt_share;
 
 pub use archive::{ARCHIVE_MEMBER_LIMIT, Shipped};
-pub use layout::{LayoutCache, is_task_sequence_root, load_path};
+pub use layout::{LayoutCache, is_task_sequence_root, load_path, walked_file_has_task_sequence};
 
 use crate::model::{Package, PackageReference, Property, Sequence, Value, build_sequence, intern};
 use crate::source::{Encoding, SourceFile, declared_encoding};
