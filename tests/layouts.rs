@@ -373,6 +373,10 @@ fn walks_skip_other_xml_and_follow_links() {
     std::fs::write(root.join("pom.xml"), "<project/>").unwrap();
     std::fs::write(root.join("empty.xml"), "").unwrap();
     std::fs::write(root.join("elsewhere/b.xml"), "<sequence version=\"3.10\"><group name=\"h\"/></sequence>").unwrap();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file("readme.txt", zip::write::SimpleFileOptions::default()).unwrap();
+    std::io::Write::write_all(&mut w, b"tools").unwrap();
+    std::fs::write(root.join("ts/tools.zip"), w.finish().unwrap().into_inner()).unwrap();
     std::os::unix::fs::symlink(root.join("elsewhere"), root.join("ts/linked")).unwrap();
     std::os::unix::fs::symlink(root.join("ts"), root.join("ts/loop")).unwrap();
     let r = root.to_str().unwrap();
@@ -382,6 +386,9 @@ fn walks_skip_other_xml_and_follow_links() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("symbolic link loop") && err.contains("ts/loop"), "{err}");
     assert_eq!(code, 2);
+    assert!(!out.contains("tools.zip"), "a zip without a task sequence is skipped in a walk: {out}");
+    let (_, out, _) = run(&["check", "--format", "concise", &format!("{r}/ts/tools.zip")]);
+    assert!(out.contains("tools.zip:1:1: error[unsupported-format]"), "{out}");
     let (code, out, _) = run(&["check", "--format", "concise", &format!("{r}/elsewhere"), &format!("{r}/pom.xml")]);
     assert!(code == 1 && out.contains("pom.xml:1:1: error[unsupported-format]"), "{out}");
     let (_, out, _) = run(&["check", "--format", "concise", "--input-format", "raw-sequence", &format!("{r}/elsewhere")]);
