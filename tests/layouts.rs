@@ -394,3 +394,30 @@ fn walks_skip_other_xml_and_follow_links() {
     let (_, out, _) = run(&["check", "--format", "concise", "--input-format", "raw-sequence", &format!("{r}/elsewhere")]);
     assert!(!out.contains("unsupported-format"), "{out}");
 }
+
+/// Walking the corpus folder gives the findings of reading each corpus file on its own: the walk
+/// skips nothing that holds (or fails to hold) a task sequence.
+#[test]
+fn corpus_walk_skips_no_sequence() {
+    let Some((corpus, _)) = support::corpus_or_skip("the corpus walk test") else { return };
+    let dir = corpus.canonicalize().unwrap();
+    let dir_s = dir.to_str().unwrap();
+    let (_, out, err) = run(&["check", "--format", "json", dir_s]);
+    assert!(err.is_empty(), "{err}");
+    let walked: BTreeSet<_> = findings(&out, &format!("{dir_s}/")).into_iter().map(|f| (f.0, f.1, f.2, f.4)).collect();
+    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
+    let mut alone = BTreeSet::new();
+    let mut files = 0;
+    for rel in manifest.lines().skip(1).filter_map(|l| l.split('\t').next()) {
+        files += 1;
+        for loaded in load_bytes(rel, std::fs::read(dir.join(rel)).unwrap(), None) {
+            let result = check(loaded, &Settings::default());
+            for d in tsq::report::locate(&result) {
+                alone.insert((d.path.to_string(), d.line as u64, d.column as u64, d.rule.to_owned()));
+            }
+        }
+    }
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["files"].as_u64(), Some(files), "every corpus file is checked in a walk");
+    assert_eq!(walked, alone);
+}

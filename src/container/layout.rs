@@ -106,24 +106,23 @@ fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
 
-/// The bytes of a walked file if it may hold a task sequence (a zip, or XML whose root element
-/// is a task-sequence container); `None` to skip it. Reads only the start of other files.
+/// The bytes of a walked file if it may hold a task sequence (a zip, XML whose root element is
+/// a task-sequence container, or text with no element at all); `None` to skip it. Reads only the
+/// start of other files.
 fn read_if_task_sequence(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     let mut file = std::fs::File::open(path)?;
     let mut bytes = Vec::new();
     file.by_ref().take(SNIFF_BYTES).read_to_end(&mut bytes)?;
     let whole = (bytes.len() as u64) < SNIFF_BYTES;
-    if !is_zip(&bytes) {
-        match is_task_sequence_root(&sniff_text(&bytes)) {
-            Some(false) => return Ok(None),
-            None if whole => return Ok(None),
-            _ => {}
-        }
+    if !is_zip(&bytes) && is_task_sequence_root(&sniff_text(&bytes)) == Some(false) {
+        return Ok(None);
     }
     if !whole {
         file.read_to_end(&mut bytes)?;
     }
-    if !is_zip(&bytes) && is_task_sequence_root(&sniff_text(&bytes)) != Some(true) {
+    // A file with no root element at all is not well-formed XML: it is read, and reported as
+    // `xml-syntax` (the entity-escaped sequences of some Community Hub uploads look like this).
+    if !is_zip(&bytes) && is_task_sequence_root(&sniff_text(&bytes)) == Some(false) {
         return Ok(None);
     }
     Ok(Some(bytes))
