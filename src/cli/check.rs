@@ -112,10 +112,9 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     let mut cache = SettingsCache { args, inventory, by_config: HashMap::new() };
     let mut jobs = Vec::new();
     for input in inputs {
-        let dir = match (&input, input.path()) {
-            (_, Some(p)) => p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-            (Input::Stdin(name), None) => Path::new(name).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-            _ => PathBuf::from("."),
+        let dir = match &input {
+            Input::File(p) | Input::Walked(p) => p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            Input::Stdin(name) => Path::new(name).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         };
         let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
         match cache.get(&dir) {

@@ -1,6 +1,8 @@
 //! Finding the task sequence inside each container format: raw `<sequence>`, MDT `ts.xml`,
 //! CIM-XML `object.xml`, the ConfigMgr 2007 `<SmsTaskSequencePackage>` wrapper and console
-//! export `.zip` archives.
+//! export `.zip` archives; and, for files on disk ([`load_path`]), the layout around them: an
+//! unzipped export's dependency objects ([`folder`]) and an MDT deployment share's catalogue
+//! ([`mdt_share`]).
 
 mod archive;
 mod cim;
