@@ -3,7 +3,7 @@
 //! through [`Workspace`], so they give the same findings.
 
 use crate::config::{Config, ConfigError};
-use crate::container::{Format, load_bytes};
+use crate::container::{Format, LayoutCache, load_in_layout, read_path};
 use crate::diagnostic::Diagnostic;
 use crate::inventory::Inventory;
 use crate::lint::{FileResult, Settings};
@@ -39,6 +39,8 @@ pub struct Workspace {
     discovered: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     /// Settings by config file (`None`: the defaults).
     settings: Mutex<HashMap<Option<PathBuf>, Loaded>>,
+    /// The export folders and MDT shares read so far.
+    layouts: Mutex<Arc<LayoutCache>>,
 }
 
 impl Workspace {
@@ -54,10 +56,12 @@ impl Workspace {
         &self.options
     }
 
-    /// Forget every cached configuration (a `tsq.toml` was created, changed or deleted).
+    /// Forget every cached configuration, export folder and MDT share (a `tsq.toml` or a share's
+    /// control file was created, changed or deleted).
     pub fn reload(&self) {
         self.discovered.lock().unwrap_or_else(PoisonError::into_inner).clear();
         self.settings.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        *self.layouts.lock().unwrap_or_else(PoisonError::into_inner) = Arc::default();
     }
 
     /// The config file that applies to `path` (a file, relative to the current directory or
@@ -99,13 +103,25 @@ impl Workspace {
         Ok(self.settings_for(path)?.config.excluded(path))
     }
 
-    /// Check `bytes`, the contents of `path` (printed as `display`): one result per task
-    /// sequence (an archive holds several), each with its findings after selection and
-    /// suppression.
+    /// Check `bytes`, the contents of `path` (printed as `display`; an export folder or MDT share
+    /// around `path` is read too): one result per task sequence (an archive holds several), each
+    /// with its findings after selection and suppression.
     pub fn check(&self, path: &Path, display: &str, bytes: Vec<u8>) -> Result<Vec<FileResult>, ConfigError> {
+        self.check_loaded(path, display, bytes, false)
+    }
+
+    /// Check the file at `path` on disk (printed as `display`). A file met in a directory walk
+    /// (`walked`) that is not a task sequence gives no result. `Err` is a one-sentence message.
+    pub fn check_path(&self, path: &Path, display: &str, walked: bool) -> Result<Vec<FileResult>, String> {
+        let Some(bytes) = read_path(path, display, walked, self.options.input_format)? else { return Ok(Vec::new()) };
+        self.check_loaded(path, display, bytes, walked).map_err(|e| e.to_string())
+    }
+
+    fn check_loaded(&self, path: &Path, display: &str, bytes: Vec<u8>, walked: bool) -> Result<Vec<FileResult>, ConfigError> {
         let settings = self.settings_for(path)?;
         let key = settings.config.relative(path);
-        let loaded = load_bytes(display, bytes, self.options.input_format);
+        let layouts = Arc::clone(&self.layouts.lock().unwrap_or_else(PoisonError::into_inner));
+        let loaded = load_in_layout(path, display, bytes, walked, self.options.input_format, &layouts);
         Ok(loaded
             .into_iter()
             .map(|l| {

@@ -2,7 +2,7 @@
 //! variables and `<action>` switches carry package IDs and application model names, and the set
 //! of references a task sequence can be checked against.
 
-use crate::container::{Format, TaskSequence};
+use crate::container::TaskSequence;
 use crate::inventory::Inventory;
 use crate::model::{Sequence, Value, Visit};
 use crate::span::Span;
@@ -237,39 +237,49 @@ pub(crate) fn step_uses(seq: &Sequence) -> Vec<(Visit<'_>, Vec<Use>)> {
         .collect()
 }
 
-/// The references a task sequence can be checked against: `<referenceList>`, the package
-/// `References`, shipped dependency objects and the inventory. `None` when none exists.
+/// What a task sequence's references are checked against.
+///
+/// Without an inventory, the file is its own authority: `<referenceList>` (in every container,
+/// the 2007 wrapper included), the package `References` and the dependency objects shipped in
+/// the same export. With `--inventory`, the question is the one ConfigMgr asks at import: is the
+/// content on the target site or in the export? The file's own lists do not answer it.
 pub(crate) struct Known<'a> {
     keys: HashSet<String>,
+    shipped: HashSet<String>,
     inventory: Option<&'a Inventory>,
 }
 
 impl<'a> Known<'a> {
-    /// Collect the known references of `ts`.
+    /// Collect the known references of `ts`; `None` when there is nothing to check against.
     pub fn new(ts: &TaskSequence, inventory: Option<&'a Inventory>) -> Option<Self> {
+        let shipped: HashSet<String> = ts.shipped.iter().map(|s| key(&s.id)).collect();
+        if inventory.is_some() {
+            return Some(Self { keys: HashSet::new(), shipped, inventory });
+        }
         let refs = ts.package.as_ref().and_then(|p| p.references.as_ref());
-        // A ConfigMgr 2007 wrapper without `References` is an MDT SCCM template: its package IDs
-        // are placeholders the MDT wizard replaces, and its `<referenceList>` is not maintained.
-        let template = ts.format == Format::SmsTaskSequencePackage && refs.is_none();
-        let list = ts.sequence.reference_list.is_some() && !template;
-        if !list && refs.is_none() && ts.shipped.is_empty() && inventory.is_none() {
+        let list = ts.sequence.reference_list.is_some();
+        if !list && refs.is_none() && shipped.is_empty() {
             return None;
         }
-        let listed = ts.sequence.references.iter().filter(|_| list).filter_map(|r| r.target());
-        let mut keys: HashSet<String> = listed.map(|v| key(&v.text())).collect();
+        let mut keys: HashSet<String> = ts.sequence.references.iter().filter_map(|r| r.target()).map(|v| key(&v.text())).collect();
         keys.extend(refs.into_iter().flatten().filter_map(|r| r.package.as_ref()).map(|v| key(&v.text())));
-        keys.extend(ts.shipped.iter().map(|s| key(&s.id)));
-        Some(Self { keys, inventory })
+        Some(Self { keys, shipped, inventory })
+    }
+
+    /// Whether this is the pre-import check (an inventory was given).
+    pub fn pre_import(&self) -> bool {
+        self.inventory.is_some()
+    }
+
+    /// Whether the export ships dependency objects.
+    pub fn has_shipped(&self) -> bool {
+        !self.shipped.is_empty()
     }
 
     /// Whether `id` is known.
     pub fn contains(&self, id: &str) -> bool {
-        self.keys.contains(&key(id)) || self.in_inventory(id)
-    }
-
-    /// Whether `id` is in the inventory (`false` without one).
-    pub fn in_inventory(&self, id: &str) -> bool {
-        self.inventory.is_some_and(|i| i.contains(id))
+        let k = key(id);
+        self.keys.contains(&k) || self.shipped.contains(&k) || self.inventory.is_some_and(|i| i.contains(id))
     }
 }
 

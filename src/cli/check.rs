@@ -31,9 +31,10 @@ pub(crate) struct CheckArgs {
     /// Exit 1 when a finding reaches this severity.
     #[arg(long, value_enum, default_value = "error")]
     fail_on: Severity,
-    /// Site inventory (CSV or JSON list of package IDs and application IDs/names).
+    /// What the target site has (repeatable; merged): CSV, JSON or a plain list of package IDs
+    /// and application model names. References must then be on the site or in the export.
     #[arg(long, value_name = "FILE")]
-    inventory: Option<PathBuf>,
+    inventory: Vec<PathBuf>,
     /// When to use colour in the human format.
     #[arg(long, value_enum, default_value = "auto")]
     color: Color,
@@ -64,15 +65,12 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         writeln!(err, "tsq: {msg}")?;
         return Ok(EXIT_ERROR);
     }
-    let inventory = match &args.inventory {
-        Some(p) => match Inventory::load(p) {
-            Ok(i) => Some(i),
-            Err(msg) => {
-                writeln!(err, "tsq: {msg}")?;
-                return Ok(EXIT_ERROR);
-            }
-        },
-        None => None,
+    let inventory = match Inventory::load_all(&args.inventory) {
+        Ok(i) => i,
+        Err(msg) => {
+            writeln!(err, "tsq: {msg}")?;
+            return Ok(EXIT_ERROR);
+        }
     };
     let options = Options {
         config: args.config.clone(),
@@ -102,15 +100,17 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
             let path = input_path(input);
             // A file named on the command line is checked even when excluded, unless
             // `--force-exclude` (as ruff does); files found by a walk are skipped.
-            let named = match input {
-                Input::File(p) => args.read.paths.contains(p),
-                Input::Stdin(_) => true,
-            };
-            if (!named || args.force_exclude) && workspace.is_excluded(&path).map_err(|e| e.to_string())? {
+            let walked = matches!(input, Input::Walked(_));
+            if (walked || args.force_exclude) && workspace.is_excluded(&path).map_err(|e| e.to_string())? {
                 return Ok(Vec::new());
             }
-            let (display, bytes) = read_bytes(input)?;
-            workspace.check(&path, &display, bytes).map_err(|e| e.to_string())
+            match input {
+                Input::File(p) | Input::Walked(p) => workspace.check_path(p, &crate::inputs::display(p), walked),
+                Input::Stdin(_) => {
+                    let (display, bytes) = read_bytes(input)?;
+                    workspace.check(&path, &display, bytes).map_err(|e| e.to_string())
+                }
+            }
         })
         .collect();
     let mut results = Vec::new();

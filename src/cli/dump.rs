@@ -13,8 +13,9 @@ pub(crate) fn run(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         code = EXIT_ERROR;
     }
     let mut items = Vec::new();
+    let layouts = crate::container::LayoutCache::default();
     for input in &inputs {
-        let loaded = match read_input(input, args.input_format) {
+        let loaded = match read_input(input, args.input_format, &layouts) {
             Ok(l) => l,
             Err(msg) => {
                 writeln!(err, "tsq: {msg}")?;

@@ -52,10 +52,7 @@ pub(crate) fn run(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> s
     let workspace = Workspace::new(Options { config: args.config.clone(), ..Options::default() });
     for input in &inputs {
         // `exclude` applies to walked files, and to named ones with `--force-exclude`.
-        let named = match input {
-            Input::File(p) => args.paths.contains(p),
-            Input::Stdin(_) => true,
-        };
+        let named = !matches!(input, Input::Walked(_));
         if !named || args.force_exclude {
             match workspace.is_excluded(&super::input_path(input)) {
                 Ok(true) => continue,
@@ -67,7 +64,9 @@ pub(crate) fn run(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> s
             }
         }
         let outcome = match input {
-            Input::File(p) => file(args, p, out, err)?,
+            // A walk formats task sequences only, as `check` checks only them.
+            Input::Walked(p) if !crate::container::walked_file_has_task_sequence(p) => continue,
+            Input::File(p) | Input::Walked(p) => file(args, p, out, err)?,
             Input::Stdin(name) => stdin(args, name, out, err)?,
         };
         match outcome {
@@ -86,7 +85,7 @@ pub(crate) fn run(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> s
         }
     }
     let verb = if args.check || args.diff { "would be reformatted" } else { "reformatted" };
-    if inputs.iter().any(|i| matches!(i, Input::File(_))) {
+    if inputs.iter().any(|i| i.path().is_some()) {
         let skipped = if not_formatted > 0 { format!(", {not_formatted} not formatted") } else { String::new() };
         writeln!(err, "tsq fmt: {changed} {} {verb}, {unchanged} left unchanged{skipped}", plural(changed))?;
     }

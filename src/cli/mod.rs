@@ -6,7 +6,7 @@ mod dump;
 mod fmt;
 mod rules;
 
-use crate::container::{Format, Loaded, load_bytes};
+use crate::container::{Format, LayoutCache, Loaded, load_bytes, load_path};
 use crate::inputs::Input;
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -132,16 +132,22 @@ impl Drop for EscapeControls<'_> {
     }
 }
 
-/// Read one input into loaded task sequences; `Err` is a one-sentence message for stderr.
-pub(crate) fn read_input(input: &Input, force: Option<Format>) -> Result<Vec<Loaded>, String> {
-    let (display, bytes) = read_bytes(input)?;
-    Ok(load_bytes(&display, bytes, force))
+/// Read one input into loaded task sequences (with its export folder or MDT share, read once
+/// per run through `layouts`); `Err` is a one-sentence message for stderr.
+pub(crate) fn read_input(input: &Input, force: Option<Format>, layouts: &LayoutCache) -> Result<Vec<Loaded>, String> {
+    match input {
+        Input::File(p) | Input::Walked(p) => load_path(p, &crate::inputs::display(p), matches!(input, Input::File(_)), force, layouts),
+        Input::Stdin(_) => {
+            let (name, bytes) = read_bytes(input)?;
+            Ok(load_bytes(&name, bytes, force))
+        }
+    }
 }
 
 /// Read one input's bytes, with the path to print; `Err` is a one-sentence message for stderr.
 pub(crate) fn read_bytes(input: &Input) -> Result<(String, Vec<u8>), String> {
     match input {
-        Input::File(p) => {
+        Input::File(p) | Input::Walked(p) => {
             let display = crate::inputs::display(p);
             let bytes = std::fs::read(p).map_err(|e| format!("{display}: cannot read the file: {e}"))?;
             Ok((display, bytes))
@@ -157,7 +163,7 @@ pub(crate) fn read_bytes(input: &Input) -> Result<(String, Vec<u8>), String> {
 /// The path whose configuration applies to an input: the file, or `--stdin-filename`'s name.
 pub(crate) fn input_path(input: &Input) -> PathBuf {
     match input {
-        Input::File(p) => p.clone(),
+        Input::File(p) | Input::Walked(p) => p.clone(),
         Input::Stdin(name) => PathBuf::from(name),
     }
 }

@@ -7,6 +7,7 @@ use crate::container::Format;
 use crate::span::Span;
 use serde::Serialize;
 use std::io::Read;
+use std::sync::Arc;
 
 /// The largest archive member tsq reads (a guard against zip bombs).
 pub const ARCHIVE_MEMBER_LIMIT: u64 = 256 * 1024 * 1024;
@@ -28,8 +29,9 @@ fn archive_error(path: &str, message: String) -> Loaded {
     Loaded { path: path.to_owned(), source: None, result: Err(Problem::syntax(message, Span::at(0))) }
 }
 
-/// Read every task sequence in an export archive.
-pub fn load(path: &str, bytes: &[u8], force: Option<Format>) -> Vec<Loaded> {
+/// Read every task sequence in an export archive; an archive without one is an
+/// `unsupported-format` finding, or nothing when `quiet` (a zip met in a directory walk).
+pub fn load(path: &str, bytes: &[u8], force: Option<Format>, quiet: bool) -> Vec<Loaded> {
     let mut zip = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
         Ok(z) => z,
         Err(e) => return vec![archive_error(path, format!("the zip archive cannot be read: {e}"))],
@@ -75,14 +77,15 @@ pub fn load(path: &str, bytes: &[u8], force: Option<Format>) -> Vec<Loaded> {
         }
     }
     let mut out = failed;
+    let shipped: Arc<[Shipped]> = Arc::from(shipped);
     for (display, data) in sequences {
         let mut loaded = load_text(&display, data, force);
         if let Ok(ts) = &mut loaded.result {
-            ts.shipped.clone_from(&shipped);
+            ts.shipped = Arc::clone(&shipped);
         }
         out.push(loaded);
     }
-    if out.is_empty() {
+    if out.is_empty() && !quiet {
         out.push(Loaded {
             path: path.to_owned(),
             source: None,
@@ -96,7 +99,7 @@ pub fn load(path: &str, bytes: &[u8], force: Option<Format>) -> Vec<Loaded> {
 }
 
 /// The identity of a dependency object, read from its `object.xml`.
-fn shipped_object(class: &str, display: &str, data: &[u8]) -> Option<Shipped> {
+pub(super) fn shipped_object(class: &str, display: &str, data: &[u8]) -> Option<Shipped> {
     let text = std::str::from_utf8(data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data)).ok()?;
     let inst = cim::read_instance(text).ok()?;
     let get = |n: &str| inst.package.value(n).map(|v| v.text().into_owned()).filter(|s| !s.is_empty());

@@ -1,17 +1,24 @@
 //! Finding the task sequence inside each container format: raw `<sequence>`, MDT `ts.xml`,
 //! CIM-XML `object.xml`, the ConfigMgr 2007 `<SmsTaskSequencePackage>` wrapper and console
-//! export `.zip` archives.
+//! export `.zip` archives; and, for files on disk ([`load_path`]), the layout around them: an
+//! unzipped export's dependency objects ([`folder`]) and an MDT deployment share's catalogue
+//! ([`mdt_share`]).
 
 mod archive;
 mod cim;
+pub mod folder;
+mod layout;
+pub mod mdt_share;
 
 pub use archive::{ARCHIVE_MEMBER_LIMIT, Shipped};
+pub use layout::{LayoutCache, is_task_sequence_root, load_in_layout, load_path, read_path, walked_file_has_task_sequence};
 
 use crate::model::{Package, PackageReference, Property, Sequence, Value, build_sequence, intern};
 use crate::source::{Encoding, SourceFile, declared_encoding};
 use crate::span::{OffsetMap, Span, unescape_mapped};
 use crate::syntax;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The container a task sequence was found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -58,8 +65,12 @@ pub struct TaskSequence {
     /// Whether the whole decoded file is ASCII (a legacy code-page declaration is then harmless).
     #[serde(skip)]
     pub ascii_only: bool,
-    /// Objects shipped in the same export archive (dependency packages).
-    pub shipped: Vec<Shipped>,
+    /// Objects shipped in the same export (zip or unzipped folder): its dependency packages,
+    /// shared by every task sequence of the export.
+    pub shipped: Arc<[Shipped]>,
+    /// The MDT deployment share the sequence belongs to (`Control/<ID>/ts.xml`), if any.
+    #[serde(skip)]
+    pub share: Option<Arc<mdt_share::Share>>,
 }
 
 /// Why no task sequence could be read from a file.
@@ -74,7 +85,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn syntax(message: impl Into<String>, span: Span) -> Self {
+    pub(crate) fn syntax(message: impl Into<String>, span: Span) -> Self {
         Self { rule: &crate::rules::xml_syntax::META, message: message.into(), span }
     }
 
@@ -98,7 +109,7 @@ pub struct Loaded {
 #[must_use]
 pub fn load_bytes(path: &str, bytes: Vec<u8>, force: Option<Format>) -> Vec<Loaded> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return archive::load(path, &bytes, force);
+        return archive::load(path, &bytes, force, false);
     }
     vec![load_text(path, bytes, force)]
 }
@@ -126,7 +137,7 @@ pub fn load_text(path: &str, bytes: Vec<u8>, force: Option<Format>) -> Loaded {
 }
 
 /// The name of the first element in `text`, and its offset.
-fn root_name(text: &str) -> Option<(&str, usize)> {
+pub(crate) fn root_name(text: &str) -> Option<(&str, usize)> {
     let mut rest = text;
     let mut off = 0;
     loop {
@@ -177,7 +188,8 @@ fn empty_ts(format: Format, sequence: Sequence, sequence_span: Span) -> TaskSequ
         encoding: Encoding::Utf8,
         declared_encoding: None,
         ascii_only: true,
-        shipped: Vec::new(),
+        shipped: Arc::from(Vec::new()),
+        share: None,
     }
 }
 

@@ -23,30 +23,41 @@ impl Rule for DanglingReference {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let Some(known) = Known::new(cx.ts, cx.inventory) else { return };
+        let nowhere = if known.has_shipped() { "neither in the inventory nor shipped in the export" } else { "not in the inventory" };
         for (visit, uses) in step_uses(&cx.ts.sequence) {
             // ConfigMgr leaves disabled steps' content out of the reference list: check those
-            // against the site inventory only.
+            // against the site inventory (and the export) only.
             let disabled = visit.effectively_disabled();
-            if disabled && cx.inventory.is_none() {
+            if disabled && !known.pre_import() {
                 continue;
             }
             let mut seen: Vec<String> = Vec::new();
             for u in uses.iter().filter(|u| u.is_reference() && u.origin != Origin::ChildList) {
-                let found = if disabled { known.in_inventory(&u.id) } else { known.contains(&u.id) };
-                if found || seen.contains(&key(&u.id)) {
+                if known.contains(&u.id) || seen.contains(&key(&u.id)) {
                     continue;
                 }
                 seen.push(key(&u.id));
                 let what = if u.kind == Kind::Application { "application" } else { "package" };
+                let step = visit.node.name();
                 let (msg, help) = if disabled {
                     (
-                        format!("{what} `{}` used by `{}` in a disabled step is not in the inventory", u.id, u.source),
+                        format!("{what} `{}` used by `{}` in disabled step `{step}` is {nowhere}", u.id, u.source),
                         format!("create or import `{}` on the site before enabling the step, or point the step at existing content", u.id),
                     )
-                } else {
-                    let list = if cx.inventory.is_some() { "the reference list or the inventory" } else { "the reference list" };
+                } else if known.pre_import() {
                     (
-                        format!("{what} `{}` used by `{}` is not in {list}", u.id, u.source),
+                        format!(
+                            "{what} `{}` used by `{}` in step `{step}` is {nowhere}: the import would fail to validate the dependency",
+                            u.id, u.source
+                        ),
+                        format!(
+                            "ConfigMgr refuses the import (\"Cannot validate a dependency to Package {}\"): create or import it on the site first, ship it in the export, or point the step at content the site has",
+                            u.id
+                        ),
+                    )
+                } else {
+                    (
+                        format!("{what} `{}` used by `{}` is not in the reference list", u.id, u.source),
                         format!("select the {what} again in the step and save the task sequence in the console, or add `{}` to the reference list", u.id),
                     )
                 };
@@ -60,13 +71,17 @@ impl Rule for DanglingReference {
         let Some(pkg) = &cx.ts.package else { return };
         let Some(boot) = pkg.value("BootImageID").filter(|v| crate::analysis::references::is_reference(&v.text())) else { return };
         let id = boot.text().trim().to_owned();
-        let refs = pkg.references.as_ref();
-        if refs.is_none() && cx.inventory.is_none() {
+        let span = boot.span;
+        if known.pre_import() {
+            if !known.contains(&id) {
+                cx.report(span, format!("boot image `{id}` is {nowhere}: the import would fail to validate the dependency")).help(format!(
+                    "ConfigMgr refuses the import (\"Cannot validate a dependency to Package {id}\"): import the boot image on the site first, or select one the site has on the task sequence's Advanced tab"
+                ));
+            }
             return;
         }
-        let listed = refs.into_iter().flatten().filter_map(|r| r.package.as_ref()).any(|p| key(&p.text()) == key(&id));
-        if !listed && !cx.inventory.is_some_and(|i| i.contains(&id)) {
-            let span = boot.span;
+        let Some(refs) = pkg.references.as_ref() else { return };
+        if !refs.iter().filter_map(|r| r.package.as_ref()).any(|p| key(&p.text()) == key(&id)) {
             cx.report(span, format!("boot image `{id}` is not in the package references"))
                 .help("select the boot image again on the task sequence's Advanced tab and save, so that ConfigMgr lists it");
         }
@@ -76,7 +91,7 @@ impl Rule for DanglingReference {
 #[cfg(test)]
 mod tests {
     use crate::container::load_bytes;
-    use crate::diagnostic::Severity;
+    use crate::diagnostic::{Diagnostic, Severity};
     use crate::inventory::Inventory;
     use crate::lint::{Settings, check};
 
@@ -103,5 +118,47 @@ mod tests {
         let with_inventory = findings("", Some("CM100031"));
         assert_eq!(with_inventory.iter().map(|f| f.0).collect::<Vec<_>>(), [Severity::Warning]);
         assert!(with_inventory.iter().all(|f| f.1.contains("`CM100020`")));
+    }
+
+    /// Issue 6's reproduction: the sequence lists all three packages its enabled steps use, the
+    /// site has none of them; ConfigMgr's import would refuse it.
+    #[test]
+    fn pre_import_ignores_the_reference_list() {
+        let step = |n: u32| {
+            format!(
+                r#"<step type="SMS_TaskSequence_RunCommandLineAction" name="s{n}"><defaultVarList><variable name="PackageID" property="PackageID">CM10000{n}</variable></defaultVarList></step>"#
+            )
+        };
+        let list = r#"<referenceList><reference package="CM100001"/><reference package="CM100002"/><reference package="CM100003"/></referenceList>"#;
+        let text = format!("<sequence version=\"3.10\">{list}{}{}{}</sequence>", step(1), step(2), step(3));
+        let run = |inventory: &str| -> Vec<Diagnostic> {
+            let settings = Settings { inventory: Inventory::parse(inventory).ok(), ..Settings::default() };
+            load_bytes("t.xml", text.clone().into_bytes(), None)
+                .into_iter()
+                .flat_map(|l| check(l, &settings).diagnostics)
+                .filter(|d| d.rule == "dangling-reference")
+                .collect()
+        };
+        let found = run("XYZ00001");
+        assert_eq!(found.len(), 3, "{found:?}");
+        for (d, n) in found.iter().zip(1..) {
+            assert_eq!(d.severity, Severity::Error);
+            assert!(d.message.contains(&format!("`CM10000{n}`")) && d.message.contains(&format!("step `s{n}`")), "{}", d.message);
+            assert!(d.message.contains("the import would fail to validate the dependency"), "{}", d.message);
+        }
+        assert!(run("CM100001\nCM100002\ncm100003").is_empty());
+    }
+
+    /// The 2007 wrapper's own `<referenceList>` is the authority without an inventory.
+    #[test]
+    fn wrapper_reference_list_counts() {
+        let text = r#"<SmsTaskSequencePackage><Name>x</Name><SequenceData><sequence version="3.00"><referenceList><reference package="CM100001"/></referenceList><step type="SMS_TaskSequence_RunCommandLineAction" name="a"><defaultVarList><variable name="PackageID" property="PackageID">CM100002</variable></defaultVarList></step></sequence></SequenceData></SmsTaskSequencePackage>"#;
+        let found: Vec<Diagnostic> = load_bytes("t.xml", text.as_bytes().to_vec(), None)
+            .into_iter()
+            .flat_map(|l| check(l, &Settings::default()).diagnostics)
+            .filter(|d| d.rule == "dangling-reference")
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found.iter().all(|d| d.message.contains("`CM100002`")));
     }
 }

@@ -120,6 +120,7 @@ registry! {
     condition_expression => ConditionExpression,
     condition_structure => ConditionStructure,
     dangling_reference => DanglingReference,
+    dangling_share_reference => DanglingShareReference,
     description_length => DescriptionLength,
     duplicate_name => DuplicateName,
     empty_group => EmptyGroup,
