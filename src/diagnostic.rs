@@ -46,6 +46,9 @@ pub struct Diagnostic {
     pub step_number: Option<usize>,
     /// The step's stable identity ([`crate::identity::NodeId`] as text), filled in by the engine.
     pub step_id: Option<String>,
+    /// The fix it offers, if any.
+    #[serde(skip)]
+    pub fix: Option<crate::fix::Fix>,
     /// Whether the text under `span` is a secret that reports must not show (source snippets
     /// mask it).
     #[serde(skip)]
@@ -56,7 +59,18 @@ impl Diagnostic {
     /// A finding with no help and no step location.
     #[must_use]
     pub fn new(rule: &'static str, severity: Severity, span: Span, message: impl Into<String>) -> Self {
-        Self { rule, severity, message: message.into(), span, help: None, step_path: None, step_number: None, step_id: None, redact: false }
+        Self {
+            rule,
+            severity,
+            message: message.into(),
+            span,
+            help: None,
+            step_path: None,
+            step_number: None,
+            step_id: None,
+            fix: None,
+            redact: false,
+        }
     }
 
     /// Set the help text.

@@ -13,6 +13,7 @@ pub mod config;
 pub mod container;
 pub mod diagnostic;
 pub mod dump;
+pub mod fix;
 pub mod identity;
 pub mod inputs;
 pub mod inventory;

@@ -107,14 +107,15 @@ pub fn check_as(loaded: Loaded, settings: &Settings, key: &str) -> FileResult {
     let all = match &loaded.result {
         Err(problem) => loader_finding(problem, settings).into_iter().collect(),
         Ok(ts) => {
-            let mut all = run_all(ts, settings);
+            let text = result.source.as_ref().map_or("", |s| s.text.as_str());
+            let mut all = run_all(ts, text, settings);
             if all.iter().any(|(d, _)| d.step_number.is_some()) {
                 let ids = crate::identity::identities(&ts.sequence);
                 for (d, _) in &mut all {
                     d.step_id = d.step_number.and_then(|n| ids.get(n)).map(ToString::to_string);
                 }
             }
-            apply_inline_suppressions(ts, all, settings, &mut result.suppressed)
+            apply_inline_suppressions(ts, text, all, settings, &mut result.suppressed)
         }
     };
     let all = apply_config_suppressions(key, all, &settings.config, &mut result);
@@ -136,19 +137,13 @@ fn loader_finding(problem: &Problem, settings: &Settings) -> Option<Finding> {
     Some((d, level.is_some()))
 }
 
-/// Run every enabled rule over a task sequence.
-#[must_use]
-pub fn run_rules(ts: &TaskSequence, settings: &Settings) -> Vec<Diagnostic> {
-    run_all(ts, settings).into_iter().filter_map(|(d, on)| on.then_some(d)).collect()
-}
-
-/// Run every rule, enabled or not.
-fn run_all(ts: &TaskSequence, settings: &Settings) -> Vec<Finding> {
+/// Run every rule, enabled or not, over a task sequence read from `text`.
+fn run_all(ts: &TaskSequence, text: &str, settings: &Settings) -> Vec<Finding> {
     let mut out = Vec::new();
     for &rule in RULES {
         let level = settings.level(rule);
         let configured = settings.config.level(rule.meta().name).is_some();
-        let mut cx = Ctx::new(rule, ts, settings.config.options(rule.meta().name), settings.inventory.as_ref());
+        let mut cx = Ctx::new(rule, ts, text, settings.config.options(rule.meta().name), settings.inventory.as_ref());
         rule.check(&mut cx);
         out.extend(cx.into_diagnostics().into_iter().map(|mut d| {
             if let (true, Some(level)) = (configured, level) {
@@ -256,6 +251,7 @@ impl ScopeIndex {
 
 fn apply_inline_suppressions(
     ts: &TaskSequence,
+    text: &str,
     diags: Vec<Finding>,
     settings: &Settings,
     suppressed: &mut Vec<Suppressed>,
@@ -295,7 +291,7 @@ fn apply_inline_suppressions(
             if !known.is_empty()
                 && let Some(rule) = unused
             {
-                kept.push((crate::rules::unused_suppression::stray_comment(c.span, &known), settings.level(rule).is_some()));
+                kept.push((crate::rules::unused_suppression::stray_comment(text, c.span, &known), settings.level(rule).is_some()));
             }
         }
     }
@@ -315,7 +311,7 @@ fn apply_inline_suppressions(
             && !known.is_empty()
             && let Some(rule) = unused
         {
-            kept.push((crate::rules::unused_suppression::unused_comment(s.comment, &known), settings.level(rule).is_some()));
+            kept.push((crate::rules::unused_suppression::unused_comment(text, s.comment, &known), settings.level(rule).is_some()));
         }
     }
     kept

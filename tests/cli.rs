@@ -81,7 +81,7 @@ fn rules_and_explain() {
     snap("rules", out);
     let (code, out, _) = run(&["explain", "schema-version"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("schema-version (schema, error by default)"));
+    assert!(out.starts_with("schema-version (schema, error by default, fix: none)"));
     assert!(out.contains("## Bad"));
 }
 

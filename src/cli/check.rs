@@ -1,7 +1,9 @@
 //! `tsq check`: lint files in parallel and report.
 
+use super::fix::{FixMode, fix_input};
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ReadArgs, input_path, read_bytes};
 use crate::diagnostic::Severity;
+use crate::fix::Applicability;
 use crate::inputs::{Input, expand};
 use crate::inventory::Inventory;
 use crate::lint::FileResult;
@@ -41,6 +43,18 @@ pub(crate) struct CheckArgs {
     /// Apply `exclude` to files named on the command line too (they are checked otherwise).
     #[arg(long)]
     force_exclude: bool,
+    /// Apply safe fixes, then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// With `--fix`, `--fix-only` or `--diff`, apply unsafe fixes too.
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Apply fixes and report only what was fixed.
+    #[arg(long)]
+    fix_only: bool,
+    /// Print the fixes as a unified diff instead of writing them (exit 1 when there is one).
+    #[arg(long)]
+    diff: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -48,6 +62,11 @@ enum Color {
     Auto,
     Always,
     Never,
+}
+
+/// `n` and the noun, plural when `n` is not 1.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { noun.to_owned() } else { format!("{noun}s") }
 }
 
 fn validate_names(names: &[String]) -> Result<(), String> {
@@ -94,6 +113,9 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
             return Ok(EXIT_ERROR);
         }
     }
+    let fixing = (args.fix || args.fix_only || args.diff)
+        .then_some(FixMode { min: if args.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe }, write: !args.diff });
+    let fixes = std::sync::Mutex::new(Vec::new());
     let outcomes: Vec<Result<Vec<FileResult>, String>> = inputs
         .par_iter()
         .map(|input| {
@@ -103,6 +125,11 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
             let walked = matches!(input, Input::Walked(_));
             if (walked || args.force_exclude) && workspace.is_excluded(&path).map_err(|e| e.to_string())? {
                 return Ok(Vec::new());
+            }
+            if let Some(mode) = fixing {
+                let (results, fixed) = fix_input(&workspace, input, mode)?;
+                fixes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(fixed);
+                return Ok(results);
             }
             match input {
                 Input::File(p) | Input::Walked(p) => workspace.check_path(p, &crate::inputs::display(p), walked),
@@ -125,6 +152,28 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     }
     let walked: Vec<PathBuf> = args.read.paths.iter().filter(|p| p.is_dir()).cloned().collect();
     results.extend(workspace.unused_suppressions(&results, &walked));
+    if fixing.is_some() {
+        let mut fixes = fixes.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        fixes.sort_by(|a, b| a.display.cmp(&b.display));
+        let (changed, count) = (fixes.iter().filter(|f| f.count > 0).count(), fixes.iter().map(|f| f.count).sum::<usize>());
+        for f in &fixes {
+            if let Some(why) = &f.refused {
+                writeln!(err, "tsq: {}: {why}", f.display)?;
+                code = EXIT_ERROR;
+            }
+            if let Some(diff) = &f.diff {
+                write!(out, "{diff}")?;
+            }
+            if let Some(bytes) = &f.stdin {
+                out.write_all(bytes)?;
+            }
+        }
+        let verb = if args.diff { "would fix" } else { "fixed" };
+        writeln!(err, "tsq: {verb} {count} {} in {changed} {}", plural(count, "finding"), plural(changed, "file"))?;
+        if args.diff || args.fix_only || fixes.iter().any(|f| f.stdin.is_some()) {
+            return Ok(if args.diff && count > 0 { code.max(EXIT_FINDINGS) } else { code });
+        }
+    }
     match args.format {
         OutputFormat::Human => {
             let color = match args.color {

@@ -177,7 +177,7 @@ fn file(args: &FmtArgs, path: &Path, out: &mut dyn Write, err: &mut dyn Write) -
 
 /// Replace the file at `path` (following a symlink) with `bytes`: a temporary file in the same
 /// directory, given the original's permissions, renamed over it.
-fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path)?;
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
     let permissions = std::fs::metadata(&target)?.permissions();

@@ -3,6 +3,7 @@
 
 mod check;
 mod dump;
+mod fix;
 mod fmt;
 mod rules;
 

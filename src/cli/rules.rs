@@ -32,7 +32,7 @@ pub(crate) fn list(args: &RulesArgs, out: &mut dyn Write) -> std::io::Result<u8>
                 .iter()
                 .map(|r| {
                     let m = r.meta();
-                    serde_json::json!({ "name": m.name, "category": m.category, "severity": m.severity, "summary": m.summary })
+                    serde_json::json!({ "name": m.name, "category": m.category, "severity": m.severity, "fix": r.fix_kind(), "summary": m.summary })
                 })
                 .collect();
             serde_json::to_writer_pretty(&mut *out, &rules)?;
@@ -42,7 +42,12 @@ pub(crate) fn list(args: &RulesArgs, out: &mut dyn Write) -> std::io::Result<u8>
             let width = RULES.iter().map(|r| r.meta().name.len()).max().unwrap_or(0);
             for r in RULES {
                 let m = r.meta();
-                writeln!(out, "{:width$}  {:12} {:8} {}", m.name, m.category.name(), m.severity.name(), m.summary)?;
+                let fix = match r.fix_kind() {
+                    crate::fix::FixKind::None => "",
+                    crate::fix::FixKind::Safe => "fix",
+                    crate::fix::FixKind::Unsafe | crate::fix::FixKind::Both => "fix*",
+                };
+                writeln!(out, "{:width$}  {:12} {:8} {:4} {}", m.name, m.category.name(), m.severity.name(), fix, m.summary)?;
             }
         }
     }
@@ -55,7 +60,7 @@ pub(crate) fn explain(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Wri
         return Ok(EXIT_ERROR);
     };
     let m = rule.meta();
-    writeln!(out, "{} ({}, {} by default)\n", m.name, m.category.name(), m.severity.name())?;
+    writeln!(out, "{} ({}, {} by default, fix: {})\n", m.name, m.category.name(), m.severity.name(), rule.fix_kind().name())?;
     write!(out, "{}", m.docs)?;
     Ok(EXIT_OK)
 }

@@ -11,6 +11,8 @@ use crate::span::Span;
 pub struct Ctx<'a> {
     /// The task sequence and its container facts.
     pub ts: &'a TaskSequence,
+    /// The file's decoded text, which spans index (for fixes that need the text around a span).
+    pub text: &'a str,
     /// This rule's options from `tsq.toml` (`[rules.<name>]`), an empty table when none.
     pub options: &'a toml::Table,
     /// The site inventory given with `--inventory`, if any.
@@ -22,8 +24,14 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// A context for `rule` over `ts`.
     #[must_use]
-    pub fn new(rule: &'static dyn Rule, ts: &'a TaskSequence, options: &'a toml::Table, inventory: Option<&'a Inventory>) -> Self {
-        Self { ts, options, inventory, rule, out: Vec::new() }
+    pub fn new(
+        rule: &'static dyn Rule,
+        ts: &'a TaskSequence,
+        text: &'a str,
+        options: &'a toml::Table,
+        inventory: Option<&'a Inventory>,
+    ) -> Self {
+        Self { ts, text, options, inventory, rule, out: Vec::new() }
     }
 
     /// Report a finding at `span` with the rule's default severity; returns it for `help`,
@@ -87,6 +95,14 @@ impl Report<'_> {
     pub fn redact(&mut self) -> &mut Self {
         if let Some(d) = self.diag.as_deref_mut() {
             d.redact = true;
+        }
+        self
+    }
+
+    /// Offer a fix.
+    pub fn fix(&mut self, fix: crate::fix::Fix) -> &mut Self {
+        if let Some(d) = self.diag.as_deref_mut() {
+            d.fix = Some(fix);
         }
         self
     }

@@ -3,7 +3,10 @@
 
 use crate::analysis::references::{Kind, Known, Origin, key, step_uses};
 use super::{Category, Ctx, Rule, RuleMeta};
+use crate::container::Format;
 use crate::diagnostic::Severity;
+use crate::fix::{Edit, Fix, FixKind};
+use crate::span::Span;
 
 /// The rule.
 pub struct DanglingReference;
@@ -16,9 +19,50 @@ static META: RuleMeta = RuleMeta {
     docs: include_str!("../../rules/dangling-reference.md"),
 };
 
+/// The unsafe fix that lists `id` in the sequence's `<referenceList>` (in an `object.xml` the
+/// package's `References` are the authority too, so none is offered there).
+fn add_to_list(cx: &Ctx<'_>, what: &str, id: &str) -> Option<Fix> {
+    if cx.ts.format == Format::CmObjectXml {
+        return None;
+    }
+    let list = cx.ts.sequence.reference_list?;
+    let text = cx.text.get(list.start..list.end)?;
+    // A sequence stored entity-escaped inside its container takes escaped markup.
+    let escaped = cx.text.get(cx.ts.sequence.span.start..).is_some_and(|t| t.starts_with("&lt;"));
+    let (lt, gt, quote) = if escaped { ("&lt;", "&gt;", "&quot;") } else { ("<", ">", "\"") };
+    let element = format!("{lt}reference {what}={quote}{id}{quote}/{gt}");
+    let edit = if text.ends_with(&format!("/{gt}")) {
+        Edit::replace(list, format!("{lt}referenceList{gt}{element}{lt}/referenceList{gt}"))
+    } else {
+        let end = list.start + text.rfind(&format!("{lt}/referenceList"))?;
+        let line_start = cx.text.get(..end).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+        let end_indent = cx.text.get(line_start..end).unwrap_or("x");
+        if end_indent.trim().is_empty() && line_start > list.start {
+            // The end tag is on its own line: the new entry goes on a line of its own before it,
+            // indented like the first entry (or one step more than the end tag).
+            let newline = if cx.text.get(..line_start).is_some_and(|t| t.ends_with("\r\n")) { "\r\n" } else { "\n" };
+            let first = text.find(&format!("{lt}reference ")).map(|i| list.start + i);
+            let indent = first
+                .and_then(|f| {
+                    let ls = cx.text.get(..f).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+                    cx.text.get(ls..f).filter(|i| i.trim().is_empty())
+                })
+                .map_or_else(|| format!("{end_indent}  "), str::to_owned);
+            Edit::replace(Span::at(line_start), format!("{indent}{element}{newline}"))
+        } else {
+            Edit::replace(Span::at(end), element)
+        }
+    };
+    Some(Fix::unsafe_(format!("add `{id}` to the reference list"), vec![edit]))
+}
+
 impl Rule for DanglingReference {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Unsafe
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
@@ -61,10 +105,14 @@ impl Rule for DanglingReference {
                         format!("select the {what} again in the step and save the task sequence in the console, or add `{}` to the reference list", u.id),
                     )
                 };
+                let fix = (!disabled && !known.pre_import()).then(|| add_to_list(cx, what, &u.id)).flatten();
                 let mut r = cx.report_at(&visit, u.span, msg);
                 r.help(help);
                 if disabled {
                     r.severity(Severity::Warning);
+                }
+                if let Some(fix) = fix {
+                    r.fix(fix);
                 }
             }
         }

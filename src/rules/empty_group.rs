@@ -2,6 +2,7 @@
 
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
+use crate::fix::{Edit, Fix, FixKind, whole_lines};
 use crate::model::NodeKind;
 
 /// The rule.
@@ -23,6 +24,10 @@ impl Rule for EmptyGroup {
         &META
     }
 
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Unsafe
+    }
+
     fn check(&self, cx: &mut Ctx<'_>) {
         let ts = cx.ts;
         for visit in ts.sequence.walk() {
@@ -32,8 +37,10 @@ impl Rule for EmptyGroup {
                 // The console names a group it creates "New Group": an empty one is a group added
                 // by accident and never used, not a template's named placeholder.
                 let accidental = name == CONSOLE_DEFAULT_NAME;
+                let remove = Edit::delete(whole_lines(cx.text, node.span));
                 let mut r = cx.report_at(&visit, node.start_tag, format!("group `{name}` is empty"));
                 r.help("delete the group, or move the steps it should hold into it");
+                r.fix(Fix::unsafe_("delete the group", vec![remove]));
                 if accidental {
                     r.severity(Severity::Warning);
                 }

@@ -2,6 +2,8 @@
 
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
+use crate::fix::{Edit, Fix, FixKind};
+use crate::span::Span;
 use crate::model::NodeKind;
 
 /// The rule.
@@ -45,9 +47,29 @@ fn is_bool_var(name: &str) -> bool {
     })
 }
 
+/// The fix for a boolean written `raw`: safe when only case or surrounding spaces are wrong
+/// (`True`), unsafe for a one-letter slip (`ture`), none when it could be either.
+fn bool_fix(span: Span, raw: &str) -> Option<Fix> {
+    let lower = raw.trim().to_ascii_lowercase();
+    if lower == "true" || lower == "false" {
+        return Some(Fix::safe(format!("write `{lower}`"), vec![Edit::replace(span, lower)]));
+    }
+    let near = |word: &str| strsim::damerau_levenshtein(&lower, word) <= 1;
+    let word = match (near("true"), near("false")) {
+        (true, false) => "true",
+        (false, true) => "false",
+        _ => return None,
+    };
+    Some(Fix::unsafe_(format!("write `{word}`"), vec![Edit::replace(span, word)]))
+}
+
 impl Rule for InvalidBoolean {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Both
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
@@ -57,27 +79,40 @@ impl Rule for InvalidBoolean {
             let expand = (node.kind == NodeKind::Group).then_some("expand");
             for name in NODE_ATTRS.iter().copied().chain(expand) {
                 if let Some(v) = node.attr(name).filter(|v| v.as_bool().is_none()) {
-                    cx.report_at(&visit, v.span, format!("`{name}` is `{}`, not `true` or `false`", v.raw))
-                        .help(format!("write `{name}=\"true\"` or `{name}=\"false\"`, in lower case"));
+                    let mut r = cx.report_at(&visit, v.span, format!("`{name}` is `{}`, not `true` or `false`", v.raw));
+                    r.help(format!("write `{name}=\"true\"` or `{name}=\"false\"`, in lower case"));
+                    if let Some(fix) = bool_fix(v.span, &v.raw) {
+                        r.fix(fix);
+                    }
                 }
             }
             for var in &node.variables {
                 if let Some(v) = var.attrs.get("hidden").filter(|v| v.as_bool().is_none()) {
-                    cx.report_at(&visit, v.span, format!("`hidden` of variable `{}` is `{}`, not `true` or `false`", var.name(), v.raw))
-                        .help("write `hidden=\"true\"` or remove the attribute");
+                    let mut r =
+                        cx.report_at(&visit, v.span, format!("`hidden` of variable `{}` is `{}`, not `true` or `false`", var.name(), v.raw));
+                    r.help("write `hidden=\"true\"` or remove the attribute");
+                    if let Some(fix) = bool_fix(v.span, &v.raw) {
+                        r.fix(fix);
+                    }
                 }
                 let text = var.value.text();
                 let text = text.trim();
                 if is_bool_var(var.name()) && !text.is_empty() && !text.contains('%') && var.value.as_bool_loose().is_none() {
-                    cx.report_at(&visit, var.value.span, format!("variable `{}` is `{text}`, not `true` or `false`", var.name()))
-                        .help("write `true` or `false`, or set the option again in the task sequence editor");
+                    let mut r = cx.report_at(&visit, var.value.span, format!("variable `{}` is `{text}`, not `true` or `false`", var.name()));
+                    r.help("write `true` or `false`, or set the option again in the task sequence editor");
+                    if let Some(fix) = bool_fix(var.value.span, &var.value.raw) {
+                        r.fix(fix);
+                    }
                 }
             }
         }
         for var in &ts.sequence.globals {
             if let Some(v) = var.attrs.get("hidden").filter(|v| v.as_bool().is_none()) {
-                cx.report(v.span, format!("`hidden` of global variable `{}` is `{}`, not `true` or `false`", var.name(), v.raw))
-                    .help("write `hidden=\"true\"` or remove the attribute");
+                let mut r = cx.report(v.span, format!("`hidden` of global variable `{}` is `{}`, not `true` or `false`", var.name(), v.raw));
+                r.help("write `hidden=\"true\"` or remove the attribute");
+                if let Some(fix) = bool_fix(v.span, &v.raw) {
+                    r.fix(fix);
+                }
             }
         }
     }

@@ -2,6 +2,7 @@
 
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
+use crate::fix::{Edit, Fix, FixKind};
 use crate::model::Value;
 
 /// The rule.
@@ -23,12 +24,21 @@ fn first_bad(value: &Value) -> Option<String> {
     if items.peek().is_none() {
         return Some(String::new());
     }
-    items.find(|i| !i.parse::<i64>().is_ok_and(|n| (-2_147_483_648..=4_294_967_295).contains(&n))).map(str::to_owned)
+    items.find(|i| !is_code(i)).map(str::to_owned)
+}
+
+/// Whether `item` is a 32-bit exit code, signed or unsigned.
+fn is_code(item: &str) -> bool {
+    item.parse::<i64>().is_ok_and(|n| (-2_147_483_648..=4_294_967_295).contains(&n))
 }
 
 impl Rule for InvalidSuccessCodes {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Safe
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
@@ -47,7 +57,14 @@ impl Rule for InvalidSuccessCodes {
                 } else {
                     format!("`{name}` is `{whole}`, not a space-separated list of exit codes (`{bad}` is not one)")
                 };
-                cx.report_at(&visit, value.span, message).help("write decimal exit codes separated by spaces, for example `0 3010`");
+                let mut r = cx.report_at(&visit, value.span, message);
+                r.help("write decimal exit codes separated by spaces, for example `0 3010`");
+                // A list separated by commas or semicolons: the same codes, separated by spaces.
+                let items: Vec<&str> = whole.split([',', ';', ' ', '\t']).filter(|i| !i.is_empty()).collect();
+                if whole.contains([',', ';']) && !items.is_empty() && items.iter().all(|i| is_code(i)) {
+                    let list = items.join(" ");
+                    r.fix(Fix::safe(format!("write `{list}`"), vec![Edit::replace(value.span, list)]));
+                }
             }
         }
     }

@@ -87,6 +87,10 @@ pub struct RuleOption {
 pub trait Rule: Sync {
     /// The rule's metadata.
     fn meta(&self) -> &'static RuleMeta;
+    /// Which fixes its findings can carry.
+    fn fix_kind(&self) -> crate::fix::FixKind {
+        crate::fix::FixKind::None
+    }
     /// The options it accepts in `tsq.toml` (validated when the config is loaded).
     fn options(&self) -> &'static [RuleOption] {
         &[]

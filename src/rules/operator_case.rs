@@ -3,6 +3,7 @@
 use crate::analysis::conditions::{all, canonical, element_name, expr_kind, operator_fields, operator_types};
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
+use crate::fix::{Edit, Fix, FixKind};
 use crate::model::Value;
 
 /// The rule.
@@ -19,6 +20,10 @@ static META: RuleMeta = RuleMeta {
 impl Rule for OperatorCase {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Safe
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
@@ -41,8 +46,10 @@ impl Rule for OperatorCase {
                     let text = value.text();
                     let written = text.trim();
                     if let Some(right) = canonical(allowed, written).filter(|r| *r != written) {
+                        let fixed = value.raw.replacen(written, right, 1);
                         cx.report_at(&visit, value.span, format!("{what} `{written}` differs from the documented `{right}` only in case"))
-                            .help(format!("write `{right}`"));
+                            .help(format!("write `{right}`"))
+                            .fix(Fix::safe(format!("write `{right}`"), vec![Edit::replace(value.span, fixed)]));
                     }
                 }
             }

@@ -3,6 +3,7 @@
 use crate::analysis::references::{Kind, Origin, is_reference, step_uses};
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
+use crate::fix::{Edit, Fix, FixKind};
 
 /// The rule.
 pub struct PackageIdFormat;
@@ -28,6 +29,10 @@ impl Rule for PackageIdFormat {
         &META
     }
 
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Safe
+    }
+
     fn check(&self, cx: &mut Ctx<'_>) {
         let help = "use the package ID exactly as the console shows it: three site-code characters and five upper-case hex digits";
         for r in &cx.ts.sequence.references {
@@ -35,7 +40,12 @@ impl Rule for PackageIdFormat {
             let id = v.text().trim().to_owned();
             if is_reference(&id) && !well_formed(&id) {
                 let span = v.span;
-                cx.report(span, format!("reference list package ID `{id}` is not a site code followed by five hex digits")).help(help);
+                let mut r = cx.report(span, format!("reference list package ID `{id}` is not a site code followed by five hex digits"));
+                r.help(help);
+                let upper = id.to_ascii_uppercase();
+                if well_formed(&upper) && v.raw.contains(id.as_str()) {
+                    r.fix(Fix::safe(format!("write `{upper}`"), vec![Edit::replace(span, v.raw.replacen(id.as_str(), &upper, 1))]));
+                }
             }
         }
         for (visit, uses) in step_uses(&cx.ts.sequence) {
@@ -44,8 +54,14 @@ impl Rule for PackageIdFormat {
                 if from_action || u.kind != Kind::Package || !u.is_reference() || well_formed(&u.id) {
                     continue;
                 }
-                cx.report_at(&visit, u.span, format!("package ID `{}` in `{}` is not a site code followed by five hex digits", u.id, u.source))
-                    .help(help);
+                let upper = u.id.to_ascii_uppercase();
+                let fixable = well_formed(&upper) && cx.text.get(u.span.start..u.span.end) == Some(u.id.as_str());
+                let mut r =
+                    cx.report_at(&visit, u.span, format!("package ID `{}` in `{}` is not a site code followed by five hex digits", u.id, u.source));
+                r.help(help);
+                if fixable {
+                    r.fix(Fix::safe(format!("write `{upper}`"), vec![Edit::replace(u.span, upper)]));
+                }
             }
         }
     }

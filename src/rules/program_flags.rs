@@ -2,6 +2,7 @@
 
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
+use crate::fix::{Edit, Fix, FixKind};
 
 /// The rule.
 pub struct ProgramFlags;
@@ -33,6 +34,10 @@ impl Rule for ProgramFlags {
         &META
     }
 
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Unsafe
+    }
+
     fn check(&self, cx: &mut Ctx<'_>) {
         let Some(value) = cx.ts.package.as_ref().and_then(|p| p.value("ProgramFlags")) else { return };
         let span = value.span;
@@ -47,7 +52,9 @@ impl Rule for ProgramFlags {
             return;
         }
         let bits = if bad.len() == 1 { "bit" } else { "bits" };
+        let cleared = flags & !0x22ED_4000;
         cx.report(span, format!("`ProgramFlags` `{flags}` sets {bits} that must be 0: {}", bad.join(", ")))
-            .help(format!("clear them (`{}`), or use the default `152084496`", flags & !0x22ED_4000));
+            .help(format!("clear them (`{cleared}`), or use the default `152084496`"))
+            .fix(Fix::unsafe_(format!("write `{cleared}` (the same flags without those bits)"), vec![Edit::replace(span, cleared.to_string())]));
     }
 }

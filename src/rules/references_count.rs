@@ -4,6 +4,7 @@
 use crate::analysis::references::{is_reference, key};
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
+use crate::fix::{Edit, Fix, FixKind};
 use std::collections::BTreeSet;
 
 /// The rule.
@@ -31,6 +32,10 @@ impl Rule for ReferencesCount {
         &META
     }
 
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Safe
+    }
+
     fn check(&self, cx: &mut Ctx<'_>) {
         let Some(pkg) = &cx.ts.package else { return };
         let Some(refs) = &pkg.references else { return };
@@ -42,8 +47,10 @@ impl Rule for ReferencesCount {
                 _ => {
                     let span = count.span;
                     let entries = if refs.len() == 1 { "entry" } else { "entries" };
-                    cx.report(span, format!("`ReferencesCount` is `{}` but `References` has {} {entries}", count.text().trim(), refs.len()))
-                        .help("re-import the task sequence or save it in the console so that ConfigMgr recomputes `ReferencesCount`");
+                    let n = refs.len();
+                    cx.report(span, format!("`ReferencesCount` is `{}` but `References` has {n} {entries}", count.text().trim()))
+                        .help("re-import the task sequence or save it in the console so that ConfigMgr recomputes `ReferencesCount`")
+                        .fix(Fix::safe(format!("write `{n}`"), vec![Edit::replace(span, n.to_string())]));
                 }
             }
         }

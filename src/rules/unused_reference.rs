@@ -3,6 +3,7 @@
 use crate::analysis::references::{Origin, key, step_uses};
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
+use crate::fix::{Edit, Fix, FixKind, whole_lines};
 use std::collections::HashSet;
 
 /// The rule.
@@ -19,6 +20,10 @@ static META: RuleMeta = RuleMeta {
 impl Rule for UnusedReference {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Safe
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
@@ -40,8 +45,10 @@ impl Rule for UnusedReference {
                 continue;
             }
             let what = if r.attrs.get("application").is_some() { "application" } else { "package" };
+            let remove = Edit::delete(whole_lines(cx.text, r.span));
             cx.report(r.span, format!("{what} `{id}` is in the reference list but no step uses it"))
-                .help("remove the entry, or open and save the task sequence in the console so that ConfigMgr rebuilds the list");
+                .help("remove the entry, or open and save the task sequence in the console so that ConfigMgr rebuilds the list")
+                .fix(Fix::safe("remove the entry", vec![remove]));
         }
     }
 }

@@ -4,18 +4,37 @@
 
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix, FixKind, whole_lines};
 use crate::span::Span;
 
-/// A comment `<!-- tsq-ignore rules -->` before a node that suppressed nothing.
-pub(crate) fn unused_comment(comment: Span, rules: &[String]) -> Diagnostic {
-    Diagnostic::new(META.name, META.severity, comment, format!("`tsq-ignore {}` suppresses nothing", rules.join(", ")))
-        .with_help("remove the comment, or move it to just before the step or group it is meant for")
+/// A comment `<!-- tsq-ignore rules -->` before a node that suppressed nothing (`comment` is the
+/// text between `<!--` and `-->` in `text`).
+pub(crate) fn unused_comment(text: &str, comment: Span, rules: &[String]) -> Diagnostic {
+    with_removal(
+        text,
+        comment,
+        Diagnostic::new(META.name, META.severity, comment, format!("`tsq-ignore {}` suppresses nothing", rules.join(", ")))
+            .with_help("remove the comment, or move it to just before the step or group it is meant for"),
+    )
 }
 
 /// A suppression comment that is not right before a step, a group or the root element.
-pub(crate) fn stray_comment(comment: Span, rules: &[String]) -> Diagnostic {
-    Diagnostic::new(META.name, META.severity, comment, format!("`tsq-ignore {}` suppresses nothing", rules.join(", ")))
-        .with_help("move the comment to just before the step or group it is meant for, with only whitespace between")
+pub(crate) fn stray_comment(text: &str, comment: Span, rules: &[String]) -> Diagnostic {
+    with_removal(
+        text,
+        comment,
+        Diagnostic::new(META.name, META.severity, comment, format!("`tsq-ignore {}` suppresses nothing", rules.join(", ")))
+            .with_help("move the comment to just before the step or group it is meant for, with only whitespace between"),
+    )
+}
+
+/// Offer to delete the whole comment (its line too, when it is alone on it).
+fn with_removal(text: &str, comment: Span, mut d: Diagnostic) -> Diagnostic {
+    let whole = Span::new(comment.start.saturating_sub(4), comment.end + 3);
+    if text.get(whole.start..comment.start) == Some("<!--") && text.get(comment.end..whole.end) == Some("-->") {
+        d.fix = Some(Fix::safe("remove the comment", vec![Edit::delete(whole_lines(text, whole))]));
+    }
+    d
 }
 
 /// The rule.
@@ -32,6 +51,10 @@ static META: RuleMeta = RuleMeta {
 impl Rule for UnusedSuppression {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Safe
     }
 
     fn check(&self, _cx: &mut Ctx<'_>) {}
