@@ -101,6 +101,10 @@ pub(crate) fn fix_input(ws: &Workspace, input: &Input, mode: FixMode) -> Result<
     }
     if fixed.refused.is_some() || fixed.count == 0 {
         fixed.count = 0;
+        if mode.write && matches!(input, Input::Stdin(_)) {
+            // Standard input is always echoed, fixed or not, so that a pipe never loses it.
+            fixed.stdin = Some(source.encode(&source.text));
+        }
         return Ok((check(source.encode(&source.text))?, fixed));
     }
     if !mode.write {
