@@ -1,16 +1,17 @@
 //! `tsq check`: lint files in parallel and report.
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ReadArgs, read_input};
+use super::{EXIT_ERROR, ReadArgs, read_input};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::inputs::{Input, expand};
 use crate::inventory::Inventory;
 use crate::lint::{FileResult, Settings, check};
-use crate::report::{OutputFormat, render_concise, render_human, render_json};
+use crate::report::Unreadable;
+use crate::report::options::{ReportArgs, finish, rules_that_ran};
 use crate::source::SourceFile;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `tsq check`.
@@ -18,9 +19,6 @@ use std::path::{Path, PathBuf};
 pub(crate) struct CheckArgs {
     #[command(flatten)]
     read: ReadArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    format: OutputFormat,
     /// Use this configuration file instead of looking for tsq.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -30,22 +28,11 @@ pub(crate) struct CheckArgs {
     /// Do not run these rules or categories (repeatable, or comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     ignore: Vec<String>,
-    /// Exit 1 when a finding reaches this severity.
-    #[arg(long, value_enum, default_value = "error")]
-    fail_on: Severity,
     /// Site inventory (CSV or JSON list of package IDs and application IDs/names).
     #[arg(long, value_name = "FILE")]
     inventory: Option<PathBuf>,
-    /// When to use colour in the human format.
-    #[arg(long, value_enum, default_value = "auto")]
-    color: Color,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum Color {
-    Auto,
-    Always,
-    Never,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 /// The settings that apply to a file in `dir`: `--config`, or the nearest tsq.toml.
@@ -105,10 +92,11 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         None => None,
     };
     let (inputs, input_errors) = expand(&args.read.paths, args.read.stdin_filename.as_deref());
-    let mut code = EXIT_OK;
+    let mut unreadable = Vec::new();
     for e in &input_errors {
-        writeln!(err, "tsq: {}: {}", crate::inputs::display(&e.path), e.message)?;
-        code = EXIT_ERROR;
+        let path = crate::inputs::display(&e.path);
+        writeln!(err, "tsq: {path}: {}", e.message)?;
+        unreadable.push(Unreadable { message: format!("{path}: {}", e.message), path });
     }
     // Resolve settings per input up front (config discovery and parsing are sequential).
     let mut cache = SettingsCache { args, inventory, by_config: HashMap::new() };
@@ -140,35 +128,22 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         })
         .collect();
     let mut results = Vec::new();
-    for o in outcomes {
+    for (o, (input, _)) in outcomes.into_iter().zip(&jobs) {
         match o {
             Ok(r) => results.extend(r),
             Err(msg) => {
                 writeln!(err, "tsq: {msg}")?;
-                code = EXIT_ERROR;
+                let path = match input {
+                    Input::File(p) => crate::inputs::display(p),
+                    Input::Stdin(name) => name.clone(),
+                };
+                unreadable.push(Unreadable { path, message: msg });
             }
         }
     }
     results.extend(unused_config_suppressions(&cache, &results));
-    match args.format {
-        OutputFormat::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
-            };
-            render_human(&results, color, 100, out)?;
-            let s = crate::report::Summary::of(&results);
-            writeln!(out, "{} files checked: {} errors, {} warnings, {} infos", s.files, s.errors, s.warnings, s.infos)?;
-        }
-        OutputFormat::Concise => render_concise(&results, out)?,
-        OutputFormat::Json => render_json(&results, out)?,
-    }
-    let failed = results.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity >= args.fail_on);
-    if failed && code == EXIT_OK {
-        code = EXIT_FINDINGS;
-    }
-    Ok(code)
+    let ran = rules_that_ran(cache.by_config.values().map(|s| &**s));
+    finish(results, &unreadable, &ran, &args.report, out, err)
 }
 
 /// `unused-suppression` findings for config `[[suppress]]` entries that silenced nothing,
