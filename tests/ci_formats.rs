@@ -204,7 +204,11 @@ fn check_all_formats(cwd: &Path, out_dir: &Path, args: &[&str]) -> usize {
         assert!(["info", "minor", "major", "critical", "blocker"].contains(&item["severity"].as_str().unwrap()));
         assert!(prints.insert(item["fingerprint"].as_str().unwrap().to_owned()), "GitLab collapses duplicate fingerprints: {item}");
         let loc = &item["location"];
-        rows.push((loc["path"].as_str().unwrap().to_owned(), loc["lines"]["begin"].as_u64().unwrap() as usize, item["check_name"].as_str().unwrap().to_owned()));
+        rows.push((
+            loc["path"].as_str().unwrap().to_owned(),
+            loc["lines"]["begin"].as_u64().unwrap() as usize,
+            item["check_name"].as_str().unwrap().to_owned(),
+        ));
     }
     assert_eq!(sorted(rows), outer, "GitLab issues differ from the JSON report");
 
@@ -213,7 +217,10 @@ fn check_all_formats(cwd: &Path, out_dir: &Path, args: &[&str]) -> usize {
     match Command::new("xmllint").arg("--noout").arg("--schema").arg(&xsd).arg(file("junit")).output() {
         Ok(o) => assert!(o.status.success(), "xmllint rejects the JUnit report: {}", String::from_utf8_lossy(&o.stderr)),
         Err(e) => {
-            assert!(!support::corpus_required() && std::env::var_os("CI").is_none(), "xmllint is required in CI (.ci/run installs libxml2-utils): {e}");
+            assert!(
+                !support::corpus_required() && std::env::var_os("CI").is_none(),
+                "xmllint is required in CI (.ci/run installs libxml2-utils): {e}"
+            );
             eprintln!("note: xmllint not found ({e}); the JUnit report is not validated against the XSD");
         }
     }
