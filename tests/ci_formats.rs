@@ -388,3 +388,32 @@ fn unreadable_paths_are_notifications_and_suppressed_findings_are_shown_when_ask
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 0);
     assert_eq!(sarif["runs"][0]["invocations"][0]["executionSuccessful"], true);
 }
+
+/// Every format on the shipped examples (clean) and the quirk fixtures (with findings), pinned.
+#[test]
+fn every_format_on_the_examples_is_pinned() {
+    let root = support::root();
+    let root_uri = format!("file://{}/", root.canonicalize().unwrap().display().to_string().replace(' ', "%20"));
+    for format in ["sarif", "github", "gitlab", "junit", "checkstyle", "azure", "json-lines"] {
+        let (code, out, err) = tsq(&root, &["check", "--format", format, "--show-suppressed", "examples", "tests/fixtures/quirks"]);
+        assert_eq!(code, 1, "{err}");
+        let out = if format == "sarif" {
+            let mut v: Value = serde_json::from_str(&out).unwrap();
+            let run = &mut v["runs"][0];
+            assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], root_uri.as_str());
+            run["originalUriBaseIds"]["%SRCROOT%"]["uri"] = "file:///[project root]/".into();
+            // The rule docs are pinned by their own snapshots; here only that they are there.
+            for r in run["tool"]["driver"]["rules"].as_array_mut().unwrap() {
+                let name = r["id"].as_str().unwrap().to_owned();
+                assert_eq!(r["help"]["text"], tsq::rules::find(&name).unwrap().meta().docs);
+                r["help"] = format!("[rules/{name}.md]").into();
+            }
+            serde_json::to_string_pretty(&v).unwrap()
+        } else {
+            out
+        };
+        insta::with_settings!({ snapshot_path => "../snapshots/ci", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(format, out);
+        });
+    }
+}
