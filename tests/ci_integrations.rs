@@ -35,7 +35,8 @@ fn target_dir() -> PathBuf {
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let st = Command::new("git").current_dir(dir).args(["-c", "user.name=t", "-c", "user.email=t@example.com"]).args(args).output().unwrap();
+    let st =
+        Command::new("git").current_dir(dir).args(["-c", "user.name=t", "-c", "user.email=t@example.com"]).args(args).output().unwrap();
     assert!(st.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&st.stderr));
 }
 

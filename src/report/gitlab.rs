@@ -32,7 +32,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                 "location": { "path": path, "lines": { "begin": at.line, "end": at.end_line } },
             });
             if let Some(help) = at.help {
-                issue["content"] = json!({ "body": help });
+                super::set(&mut issue, "content", json!({ "body": help }));
             }
             issues.push(issue);
         }

@@ -10,9 +10,9 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     for file in report.results {
         for item in items(file, report.show_suppressed) {
             let mut v = serde_json::to_value(&item.at)?;
-            v["fingerprint"] = json!(item.fingerprint);
+            super::set(&mut v, "fingerprint", json!(item.fingerprint));
             if let Some(s) = item.suppression {
-                v["suppressed"] = json!({ "kind": s.kind, "reason": s.reason });
+                super::set(&mut v, "suppressed", json!({ "kind": s.kind, "reason": s.reason }));
             }
             serde_json::to_writer(&mut *out, &v)?;
             writeln!(out)?;

@@ -297,3 +297,10 @@ pub fn xml_escape(s: &str) -> String {
     }
     out
 }
+
+/// Set `key` of a JSON object (nothing when `target` is not an object).
+fn set(target: &mut serde_json::Value, key: &str, value: serde_json::Value) {
+    if let Some(o) = target.as_object_mut() {
+        o.insert(key.to_owned(), value);
+    }
+}

@@ -158,7 +158,7 @@ fn result(item: &Item<'_>, file: &FileResult, rule_index: Option<usize>, artifac
     let (zip, member) = split_member(&file.path);
     let (index, nested) = artifacts.add(&file.path, cwd);
     let mut location = artifact_location(zip, cwd);
-    location["index"] = json!(index);
+    super::set(&mut location, "index", json!(index));
     let mut loc = json!({
         "physicalLocation": {
             "artifactLocation": location,
@@ -174,9 +174,9 @@ fn result(item: &Item<'_>, file: &FileResult, rule_index: Option<usize>, artifac
         let name = path.rsplit('/').next().unwrap_or(path);
         let mut logical = json!({ "name": name, "fullyQualifiedName": path, "kind": "element" });
         if let Some(n) = d.step_number {
-            logical["properties"] = json!({ "instruction": n });
+            super::set(&mut logical, "properties", json!({ "instruction": n }));
         }
-        loc["logicalLocations"] = json!([logical]);
+        super::set(&mut loc, "logicalLocations", json!([logical]));
     }
     let mut r = json!({
         "ruleId": d.rule,
@@ -186,10 +186,10 @@ fn result(item: &Item<'_>, file: &FileResult, rule_index: Option<usize>, artifac
         "partialFingerprints": { FINGERPRINT_KEY: item.fingerprint },
     });
     if let Some(i) = rule_index {
-        r["ruleIndex"] = json!(i);
+        super::set(&mut r, "ruleIndex", json!(i));
     }
     if let (Some(member), Some(nested)) = (member, nested) {
-        r["analysisTarget"] = json!({ "uri": uri_of_relative(member), "index": nested });
+        super::set(&mut r, "analysisTarget", json!({ "uri": uri_of_relative(member), "index": nested }));
     }
     let mut properties = serde_json::Map::new();
     if let Some(h) = &d.help {
@@ -199,7 +199,7 @@ fn result(item: &Item<'_>, file: &FileResult, rule_index: Option<usize>, artifac
         properties.insert("instruction".into(), json!(n));
     }
     if !properties.is_empty() {
-        r["properties"] = Value::Object(properties);
+        super::set(&mut r, "properties", Value::Object(properties));
     }
     if let Some(s) = item.suppression {
         let kind = match s.kind {
@@ -208,9 +208,9 @@ fn result(item: &Item<'_>, file: &FileResult, rule_index: Option<usize>, artifac
         };
         let mut sup = json!({ "kind": kind, "status": "accepted" });
         if let Some(reason) = &s.reason {
-            sup["justification"] = json!(reason);
+            super::set(&mut sup, "justification", json!(reason));
         }
-        r["suppressions"] = json!([sup]);
+        super::set(&mut r, "suppressions", json!([sup]));
     }
     r
 }
@@ -254,7 +254,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         "rules": rules.iter().map(|r| descriptor(*r)).collect::<Vec<_>>(),
     });
     if let Some(uri) = option_env!("CARGO_PKG_REPOSITORY").filter(|u| !u.is_empty()) {
-        driver["informationUri"] = json!(uri);
+        super::set(&mut driver, "informationUri", json!(uri));
     }
     let mut run = json!({
         "tool": { "driver": driver },
@@ -268,7 +268,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         "results": results,
     });
     if let Some(dir) = cwd {
-        run["originalUriBaseIds"] = json!({ SRCROOT: { "uri": file_uri(dir, true) } });
+        super::set(&mut run, "originalUriBaseIds", json!({ SRCROOT: { "uri": file_uri(dir, true) } }));
     }
     let log = json!({
         "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
