@@ -56,7 +56,17 @@ pub fn key(result: &FileResult, d: &Diagnostic) -> Key {
     let value = if d.redact {
         format!("sha256:{}", sha256_hex(raw))
     } else {
-        raw.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(MAX_VALUE).collect()
+        let mut value = String::new();
+        for word in raw.split_whitespace() {
+            if value.len() >= MAX_VALUE * 4 {
+                break;
+            }
+            if !value.is_empty() {
+                value.push(' ');
+            }
+            value.push_str(word);
+        }
+        value.chars().take(MAX_VALUE).collect()
     };
     Key { path: result.path.clone(), rule: d.rule.to_owned(), step: d.step_id.clone(), value }
 }
@@ -91,4 +101,50 @@ pub fn fingerprints(result: &FileResult) -> FileFingerprints {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+    use crate::source::SourceFile;
+    use crate::span::Span;
+
+    fn result(text: &str, diagnostics: Vec<Diagnostic>) -> FileResult {
+        FileResult {
+            path: "t.xml".into(),
+            source: Some(SourceFile::from_text("t.xml", text)),
+            diagnostics,
+            used_suppressions: Vec::new(),
+            suppressed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn values_are_normalised_capped_and_secrets_hashed() {
+        let text = format!("a  \r\n\t b {}", "x".repeat(500));
+        let mut d = Diagnostic::new("r", Severity::Error, Span::new(0, text.len()), "m");
+        let r = result(&text, vec![d.clone()]);
+        let k = key(&r, &d);
+        assert!(k.value.starts_with("a b xxx"));
+        assert_eq!(k.value.chars().count(), MAX_VALUE);
+        d.redact = true;
+        assert!(key(&r, &d).value.starts_with("sha256:"));
+        assert!(!key(&r, &d).value.contains("xxx"));
+    }
+
+    #[test]
+    fn equal_keys_get_ordinals_and_distinct_fingerprints() {
+        let text = "<a v=\"x\"/><a v=\"x\"/>";
+        let d1 = Diagnostic::new("r", Severity::Error, Span::new(6, 7), "m");
+        let d2 = Diagnostic::new("r", Severity::Error, Span::new(16, 17), "m");
+        let r = result(text, vec![d1.clone(), d2.clone()]);
+        assert_eq!(key(&r, &d1), key(&r, &d2));
+        let f = fingerprints(&r);
+        assert_ne!(f.diagnostics[0], f.diagnostics[1]);
+        assert_eq!(f.diagnostics[0].len(), 32);
+        // The same key first in another file layout keeps its fingerprint.
+        let moved = result(&format!("\n\n   {text}"), vec![Diagnostic::new("r", Severity::Error, Span::new(11, 12), "m")]);
+        assert_eq!(fingerprints(&moved).diagnostics[0], f.diagnostics[0]);
+    }
 }

@@ -221,7 +221,11 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let cwd = cwd.as_deref();
     // The rules that ran, plus any rule with a finding (loader and config findings), in registry
     // order.
-    let used: Vec<&str> = report.results.iter().flat_map(|r| r.diagnostics.iter().map(|d| d.rule)).collect();
+    let used: Vec<&str> = report
+        .results
+        .iter()
+        .flat_map(|r| r.diagnostics.iter().chain(r.suppressed.iter().map(|s| &s.diagnostic)).map(|d| d.rule))
+        .collect();
     let rules: Vec<&dyn Rule> = RULES
         .iter()
         .copied()
