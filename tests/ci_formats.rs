@@ -161,6 +161,11 @@ fn check_all_formats(cwd: &Path, out_dir: &Path, args: &[&str]) -> usize {
     assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
     let run = &sarif["runs"][0];
     assert_eq!(run["columnKind"], "utf16CodeUnits");
+    let driver = &run["tool"]["driver"];
+    assert_eq!((driver["name"].as_str(), driver["version"].as_str()), (Some("tsq"), Some(env!("CARGO_PKG_VERSION"))));
+    if !env!("CARGO_PKG_REPOSITORY").is_empty() {
+        assert_eq!(driver["informationUri"], env!("CARGO_PKG_REPOSITORY"));
+    }
     assert!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap().ends_with('/'));
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     for r in rules {
