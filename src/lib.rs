@@ -8,6 +8,7 @@
 //! [`writer`] writes files back byte for byte, or formatted.
 
 pub mod analysis;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod container;

@@ -98,6 +98,13 @@ impl Workspace {
             .clone()
     }
 
+    /// The settings of every configuration loaded so far.
+    #[must_use]
+    pub fn loaded_settings(&self) -> Vec<Arc<Settings>> {
+        let cache = self.settings.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.values().filter_map(|s| s.as_ref().ok().cloned()).collect()
+    }
+
     /// Whether the configuration that applies to `path` excludes it.
     pub fn is_excluded(&self, path: &Path) -> Result<bool, ConfigError> {
         Ok(self.settings_for(path)?.config.excluded(path))

@@ -1,16 +1,16 @@
 //! `tsq check`: lint files in parallel and report.
 
 use super::fix::{FixMode, fix_input};
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ReadArgs, input_path, read_bytes};
-use crate::diagnostic::Severity;
+use super::{EXIT_ERROR, EXIT_FINDINGS, ReadArgs, input_path, read_bytes};
 use crate::fix::Applicability;
 use crate::inputs::{Input, expand};
 use crate::inventory::Inventory;
 use crate::lint::FileResult;
-use crate::report::{OutputFormat, render_concise, render_human, render_json};
+use crate::report::Unreadable;
+use crate::report::options::{ReportArgs, finish, rules_that_ran};
 use crate::workspace::{Options, Workspace};
 use rayon::prelude::*;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `tsq check`.
@@ -18,9 +18,6 @@ use std::path::PathBuf;
 pub(crate) struct CheckArgs {
     #[command(flatten)]
     read: ReadArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    format: OutputFormat,
     /// Use this configuration file instead of looking for tsq.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -30,16 +27,10 @@ pub(crate) struct CheckArgs {
     /// Do not run these rules or categories (repeatable, or comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     ignore: Vec<String>,
-    /// Exit 1 when a finding reaches this severity.
-    #[arg(long, value_enum, default_value = "error")]
-    fail_on: Severity,
     /// What the target site has (repeatable; merged): CSV, JSON or a plain list of package IDs
     /// and application model names. References must then be on the site or in the export.
     #[arg(long, value_name = "FILE")]
     inventory: Vec<PathBuf>,
-    /// When to use colour in the human format.
-    #[arg(long, value_enum, default_value = "auto")]
-    color: Color,
     /// Apply `exclude` to files named on the command line too (they are checked otherwise).
     #[arg(long)]
     force_exclude: bool,
@@ -55,13 +46,8 @@ pub(crate) struct CheckArgs {
     /// Print the fixes as a unified diff instead of writing them (exit 1 when there is one).
     #[arg(long)]
     diff: bool,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum Color {
-    Auto,
-    Always,
-    Never,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 /// `n` and the noun, plural when `n` is not 1.
@@ -100,10 +86,11 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     };
     let workspace = Workspace::new(options);
     let (inputs, input_errors) = expand(&args.read.paths, args.read.stdin_filename.as_deref());
-    let mut code = EXIT_OK;
+    let mut unreadable = Vec::new();
     for e in &input_errors {
-        writeln!(err, "tsq: {}: {}", crate::inputs::display(&e.path), e.message)?;
-        code = EXIT_ERROR;
+        let path = crate::inputs::display(&e.path);
+        writeln!(err, "tsq: {path}: {}", e.message)?;
+        unreadable.push(Unreadable { message: format!("{path}: {}", e.message), path });
     }
     // Configurations are read up front, in order, so that a broken one stops the run before any
     // file is checked.
@@ -141,12 +128,16 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         })
         .collect();
     let mut results = Vec::new();
-    for o in outcomes {
+    for (o, input) in outcomes.into_iter().zip(&inputs) {
         match o {
             Ok(r) => results.extend(r),
             Err(msg) => {
                 writeln!(err, "tsq: {msg}")?;
-                code = EXIT_ERROR;
+                let path = match input {
+                    Input::File(p) | Input::Walked(p) => crate::inputs::display(p),
+                    Input::Stdin(name) => name.clone(),
+                };
+                unreadable.push(Unreadable { path, message: msg });
             }
         }
     }
@@ -159,7 +150,7 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         for f in &fixes {
             if let Some(why) = &f.refused {
                 writeln!(err, "tsq: {}: {why}", f.display)?;
-                code = EXIT_ERROR;
+                unreadable.push(Unreadable { path: f.display.clone(), message: format!("{}: {why}", f.display) });
             }
             if let Some(diff) = &f.diff {
                 write!(out, "{diff}")?;
@@ -171,26 +162,10 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         let verb = if args.diff { "would fix" } else { "fixed" };
         writeln!(err, "tsq: {verb} {count} {} in {changed} {}", plural(count, "finding"), plural(changed, "file"))?;
         if args.diff || args.fix_only || fixes.iter().any(|f| f.stdin.is_some()) {
-            return Ok(if args.diff && count > 0 { code.max(EXIT_FINDINGS) } else { code });
+            let failed = if args.diff && count > 0 { EXIT_FINDINGS } else { 0 };
+            return Ok(if unreadable.is_empty() { failed } else { EXIT_ERROR });
         }
     }
-    match args.format {
-        OutputFormat::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
-            };
-            render_human(&results, color, 100, out)?;
-            let s = crate::report::Summary::of(&results);
-            writeln!(out, "{} files checked: {} errors, {} warnings, {} infos", s.files, s.errors, s.warnings, s.infos)?;
-        }
-        OutputFormat::Concise => render_concise(&results, out)?,
-        OutputFormat::Json => render_json(&results, out)?,
-    }
-    let failed = results.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity >= args.fail_on);
-    if failed && code == EXIT_OK {
-        code = EXIT_FINDINGS;
-    }
-    Ok(code)
+    let ran = rules_that_ran(workspace.loaded_settings().iter().map(|s| &**s));
+    finish(results, &unreadable, &ran, &args.report, out, err)
 }

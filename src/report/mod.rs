@@ -1,11 +1,24 @@
-//! Rendering findings: `human` (miette's graphical report), `concise` and `json`.
+//! Rendering findings: `human` (miette's graphical report), `concise`, `json`, and the formats CI
+//! systems read (`sarif`, `github`, `gitlab`, `junit`, `checkstyle`, `azure`, `json-lines`);
+//! [`options`] holds the reporting options of `tsq check` (several outputs, exit controls,
+//! statistics, the baseline).
 
+mod azure;
+mod checkstyle;
+pub mod fingerprint;
+mod github;
+mod gitlab;
 mod human;
+mod json_lines;
+mod junit;
+pub mod options;
+mod sarif;
 
 pub use human::render_human;
 
-use crate::diagnostic::Severity;
-use crate::lint::FileResult;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::{FileResult, Suppressed};
+use crate::rules::Rule;
 use crate::span::LineIndex;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -68,6 +81,74 @@ pub enum OutputFormat {
     Concise,
     /// The versioned JSON report (`docs/output-formats.md`).
     Json,
+    /// One JSON object per finding, one per line.
+    JsonLines,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// JUnit XML (Jenkins, GitLab and Azure DevOps test reports).
+    Junit,
+    /// Checkstyle 4.3 XML (reviewdog and others).
+    Checkstyle,
+    /// Azure DevOps logging commands.
+    Azure,
+}
+
+impl OutputFormat {
+    /// The name as `--format` takes it (`json-lines`).
+    #[must_use]
+    pub fn name(self) -> String {
+        clap::ValueEnum::to_possible_value(&self).map(|v| v.get_name().to_owned()).unwrap_or_default()
+    }
+}
+
+/// A file or path that could not be read at all (no finding could be made for it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The path as printed.
+    pub path: String,
+    /// One sentence saying why, naming the path.
+    pub message: String,
+}
+
+/// Everything a format may show about one run of `tsq check`.
+#[derive(Clone, Copy)]
+pub struct Report<'a> {
+    /// The checked files and their findings.
+    pub results: &'a [FileResult],
+    /// Paths that could not be read.
+    pub unreadable: &'a [Unreadable],
+    /// The rules that ran (enabled for at least one file).
+    pub rules: &'a [&'static dyn Rule],
+    /// Whether formats that can show silenced findings show them (`--show-suppressed`).
+    pub show_suppressed: bool,
+    /// The severity from which a finding fails the run (`--fail-on`).
+    pub fail_on: Severity,
+    /// The exit code of the run.
+    pub exit_code: u8,
+}
+
+/// Write `report` in `format`; `color` applies to the human format only.
+pub fn render(format: OutputFormat, report: &Report<'_>, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        OutputFormat::Human => {
+            render_human(report.results, color, 100, out)?;
+            let s = Summary::of(report.results);
+            writeln!(out, "{} files checked: {} errors, {} warnings, {} infos", s.files, s.errors, s.warnings, s.infos)
+        }
+        OutputFormat::Concise => render_concise(report.results, out),
+        OutputFormat::Json => render_json(report.results, out),
+        OutputFormat::JsonLines => json_lines::render(report, out),
+        OutputFormat::Sarif => sarif::render(report, out),
+        OutputFormat::Github => github::render(report, out),
+        OutputFormat::Gitlab => gitlab::render(report, out),
+        OutputFormat::Junit => junit::render(report, out),
+        OutputFormat::Checkstyle => checkstyle::render(report, out),
+        OutputFormat::Azure => azure::render(report, out),
+    }
 }
 
 /// Counts for the summary.
@@ -134,36 +215,95 @@ pub struct Located<'a> {
 #[must_use]
 pub fn locate(result: &FileResult) -> Vec<Located<'_>> {
     let index = result.source.as_ref().map(|s| LineIndex::new(&s.text));
-    result
+    result.diagnostics.iter().map(|d| locate_one(result, index.as_ref(), d)).collect()
+}
+
+/// Resolve the position of one finding of `result` (`index` is the line index of its source).
+fn locate_one<'a>(result: &'a FileResult, index: Option<&LineIndex>, d: &'a Diagnostic) -> Located<'a> {
+    let (start, end, offset, length) = match (&result.source, index) {
+        (Some(src), Some(idx)) => {
+            let a = idx.line_col(&src.text, d.span.start);
+            let b = idx.line_col(&src.text, d.span.end);
+            let off = src.disk_offset(d.span.start);
+            ((a.line, a.column), (b.line, b.column), off, src.disk_offset(d.span.end) - off)
+        }
+        _ => ((1, 1), (1, 1), d.span.start, d.span.len()),
+    };
+    Located {
+        path: &result.path,
+        rule: d.rule,
+        severity: d.severity,
+        message: &d.message,
+        help: d.help.as_deref(),
+        line: start.0,
+        column: start.1,
+        end_line: end.0,
+        end_column: end.1,
+        offset,
+        length,
+        step_path: d.step_path.as_deref(),
+        step_number: d.step_number,
+    }
+}
+
+/// A finding as the CI formats write it: its position, its fingerprint and, for a finding that
+/// was silenced, how.
+pub struct Item<'a> {
+    /// The finding with its resolved position.
+    pub at: Located<'a>,
+    /// The finding itself.
+    pub diagnostic: &'a Diagnostic,
+    /// Its stable fingerprint ([`fingerprint`]).
+    pub fingerprint: String,
+    /// How it was silenced, for a suppressed finding.
+    pub suppression: Option<&'a Suppressed>,
+}
+
+/// The findings of one file in order of position, with the suppressed ones when `suppressed`.
+#[must_use]
+pub fn items(result: &FileResult, suppressed: bool) -> Vec<Item<'_>> {
+    let index = result.source.as_ref().map(|s| LineIndex::new(&s.text));
+    let prints = fingerprint::fingerprints(result);
+    let mut out: Vec<Item<'_>> = result
         .diagnostics
         .iter()
-        .map(|d| {
-            let (start, end, offset, length) = match (&result.source, &index) {
-                (Some(src), Some(idx)) => {
-                    let a = idx.line_col(&src.text, d.span.start);
-                    let b = idx.line_col(&src.text, d.span.end);
-                    let off = src.disk_offset(d.span.start);
-                    ((a.line, a.column), (b.line, b.column), off, src.disk_offset(d.span.end) - off)
-                }
-                _ => ((1, 1), (1, 1), d.span.start, d.span.len()),
-            };
-            Located {
-                path: &result.path,
-                rule: d.rule,
-                severity: d.severity,
-                message: &d.message,
-                help: d.help.as_deref(),
-                line: start.0,
-                column: start.1,
-                end_line: end.0,
-                end_column: end.1,
-                offset,
-                length,
-                step_path: d.step_path.as_deref(),
-                step_number: d.step_number,
-            }
-        })
-        .collect()
+        .zip(prints.diagnostics)
+        .map(|(d, fingerprint)| Item { at: locate_one(result, index.as_ref(), d), diagnostic: d, fingerprint, suppression: None })
+        .collect();
+    if suppressed {
+        out.extend(result.suppressed.iter().zip(prints.suppressed).map(|(s, fingerprint)| Item {
+            at: locate_one(result, index.as_ref(), &s.diagnostic),
+            diagnostic: &s.diagnostic,
+            fingerprint,
+            suppression: Some(s),
+        }));
+        out.sort_by(|a, b| fingerprint::order(a.diagnostic, b.diagnostic));
+    }
+    out
+}
+
+/// A printed path split into the file CI systems know and, for an archive member
+/// (`archive.zip!SMS_TaskSequencePackage/ID/object.xml`), the member inside it.
+#[must_use]
+pub fn split_member(path: &str) -> (&str, Option<&str>) {
+    let mut from = 0;
+    while let Some(i) = path.get(from..).and_then(|p| p.find('!')).map(|i| from + i) {
+        let (file, member) = (path.get(..i).unwrap_or(path), path.get(i + 1..).unwrap_or(""));
+        if file.to_ascii_lowercase().ends_with(".zip") && !member.is_empty() {
+            return (file, Some(member));
+        }
+        from = i + 1;
+    }
+    (path, None)
+}
+
+/// The message of a finding as the CI formats show it: an archive member is named after it.
+#[must_use]
+pub fn message_with_member(message: &str, member: Option<&str>) -> String {
+    match member {
+        Some(m) => format!("{message} (in {m})"),
+        None => message.to_owned(),
+    }
 }
 
 /// Write the concise format.
@@ -191,4 +331,34 @@ pub fn render_json(results: &[FileResult], out: &mut dyn Write) -> std::io::Resu
     let report = serde_json::json!({ "version": 1, "summary": Summary::of(results), "diagnostics": diagnostics });
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
+}
+
+/// `s` escaped for an XML attribute value or text: markup characters as entities, line breaks
+/// and tabs as character references (kept through attribute normalisation), and the characters
+/// XML 1.0 cannot hold as U+FFFD.
+#[must_use]
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Set `key` of a JSON object (nothing when `target` is not an object).
+fn set(target: &mut serde_json::Value, key: &str, value: serde_json::Value) {
+    if let Some(o) = target.as_object_mut() {
+        o.insert(key.to_owned(), value);
+    }
 }
