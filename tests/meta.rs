@@ -53,3 +53,58 @@ fn every_doc_and_snapshot_has_a_rule() {
         assert!(src.is_file(), "rule {name} must live in src/rules/{}.rs", name.replace('-', "_"));
     }
 }
+
+/// Docs shipped to users cite public sources, never the project's internal notes.
+const INTERNAL_NOTES: &[&str] = &["domain.md", "features.md", "corpus.md", "architecture.md", "../shared"];
+
+/// The only places a shipped doc may name `../shared`: where it explains how the tests and
+/// benchmarks read the corpus in place. Each entry is (file, exact text allowed on one line).
+const ALLOWED_NOTES: &[(&str, &str)] = &[
+    ("README.md", "The tests use the real-world corpus in `../shared/corpus` and `../shared/corpus-zips`"),
+    ("docs/performance.md", "Both read the corpus in place from `../shared/corpus`"),
+];
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn shipped_docs_cite_no_internal_notes() {
+    let root = support::root();
+    let mut files = vec![root.join("README.md")];
+    files_under(&root.join("rules"), &mut files);
+    files_under(&root.join("docs"), &mut files);
+    let mut used = BTreeSet::new();
+    let mut offences = Vec::new();
+    for path in &files {
+        let rel = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        for (n, line) in text.lines().enumerate() {
+            let mut rest = line.to_owned();
+            for (i, (file, allowed)) in ALLOWED_NOTES.iter().enumerate() {
+                if *file == rel && rest.contains(allowed) {
+                    rest = rest.replacen(allowed, "", 1);
+                    used.insert(i);
+                }
+            }
+            for note in INTERNAL_NOTES {
+                if rest.contains(note) {
+                    offences.push(format!("{rel}:{}: mentions `{note}`: {line}", n + 1));
+                }
+            }
+        }
+    }
+    assert!(files.len() > 30, "expected the rule docs, docs/ and README.md, found {} files", files.len());
+    assert!(offences.is_empty(), "shipped docs must cite public sources, not internal notes:\n{}", offences.join("\n"));
+    for (i, (file, allowed)) in ALLOWED_NOTES.iter().enumerate() {
+        assert!(used.contains(&i), "{file} no longer contains the allowed text `{allowed}`; drop it from ALLOWED_NOTES");
+    }
+}

@@ -1,5 +1,6 @@
 //! Shared knowledge about conditions: where they are, the expression classes and the operator
-//! values each allows (`domain.md` §1.3, §4.5, §4.6).
+//! values each allows (the SDK `SMS_TaskSequence_*ConditionExpression` class pages; the
+//! Set Dynamic Variables rules reuse the same grammar).
 
 use crate::model::{CondKind, CondNode, Node};
 

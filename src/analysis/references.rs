@@ -1,4 +1,5 @@
-//! Content-reference extraction shared by the reference rules (`domain.md` §2.1): which step
+//! Content-reference extraction shared by the reference rules (the package properties are those
+//! with a `TaskSequencePackage` qualifier on the SDK action class pages): which step
 //! variables and `<action>` switches carry package IDs and application model names, and the set
 //! of references a task sequence can be checked against.
 

@@ -20,7 +20,8 @@ static META: RuleMeta = RuleMeta {
 /// Boolean attributes of steps, groups and child task sequences.
 const NODE_ATTRS: &[&str] = &["disable", "continueOnError", "runFromNet"];
 
-/// Step variables that hold a boolean property (`domain.md` §2, `corpus.md` §7).
+/// Step variables that hold a boolean property: the `Boolean` properties on the SDK action class
+/// pages, under the variable names that real exports write.
 const BOOL_VARS: &[&str] = &[
     "SMSTSDisableWow64Redirection", "_SMSTSRunCommandLineAsUser", "_SMSTSRunPowerShellAsUser", "RunAsUser", "LoadProfile",
     "ContinueOnInstallError", "OSDAppClearCache", "DoNotShowVariableValue", "RunFromNet", "OSDRecurse", "OSDAllowUnsignedDriver",
