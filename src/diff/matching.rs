@@ -5,7 +5,8 @@
 //! 1. the same identity ([`crate::identity`]);
 //! 2. the same name, type and content (a node moved, or inside a renamed group);
 //! 3. steps with the same type and content under another name (a renamed step);
-//! 4. the same name and type (a node moved and changed);
+//! 4. the same name and type (a node moved and changed), then the same name under paired
+//!    parents (a step whose type changed);
 //! 5. groups holding mostly the same children (a renamed group), repeated outward;
 //! 6. steps of the same type with mostly the same content (renamed and changed).
 //!
@@ -41,9 +42,17 @@ impl Matching {
 
     /// Pair the unpaired nodes that share a key, in document order.
     fn by_key<K: std::hash::Hash + Eq>(&mut self, old: &[Facts], new: &[Facts], key: impl Fn(&Facts) -> Option<K>) {
+        self.by_key_indexed(old, new, |_, _, f| key(f));
+    }
+}
+
+impl Matching {
+    /// Pair the unpaired nodes that share a key computed from the side (0 old, 1 new), the index
+    /// and the facts, in document order.
+    fn by_key_indexed<K: std::hash::Hash + Eq>(&mut self, old: &[Facts], new: &[Facts], key: impl Fn(u8, usize, &Facts) -> Option<K>) {
         let mut waiting: HashMap<K, std::collections::VecDeque<usize>> = HashMap::new();
         for (i, f) in old.iter().enumerate().filter(|(i, _)| self.old_free(*i)) {
-            if let Some(k) = key(f) {
+            if let Some(k) = key(0, i, f) {
                 waiting.entry(k).or_default().push_back(i);
             }
         }
@@ -51,7 +60,7 @@ impl Matching {
             if !self.new_free(j) {
                 continue;
             }
-            if let Some(o) = key(f).and_then(|k| waiting.get_mut(&k)).and_then(std::collections::VecDeque::pop_front) {
+            if let Some(o) = key(1, j, f).and_then(|k| waiting.get_mut(&k)).and_then(std::collections::VecDeque::pop_front) {
                 self.pair(o, j);
             }
         }
@@ -80,6 +89,13 @@ pub fn match_nodes(old: &[Facts], new: &[Facts]) -> Matching {
     m.by_key(old, new, |f| Some((f.name.clone(), f.content_key())));
     m.by_key(old, new, |f| (!f.is_group() && !f.features().is_empty()).then(|| f.content_key()));
     m.by_key(old, new, |f| Some((f.name.clone(), f.type_name.clone())));
+    // A node retyped in place: the same name under paired parents (or both at the top level).
+    let old_parents: Vec<Option<Option<usize>>> =
+        old.iter().map(|f| match f.parent { None => Some(None), Some(p) => m.old_to_new.get(p).copied().flatten().map(Some) }).collect();
+    m.by_key_indexed(old, new, |side, i, f| {
+        let parent = if side == 0 { old_parents.get(i).copied().flatten() } else { Some(f.parent) };
+        parent.map(|p| (f.name.clone(), f.is_group(), p))
+    });
     // Groups by their children, repeated so that renamed groups inside renamed groups pair up.
     loop {
         let mut best: Vec<(f64, usize, usize)> = Vec::new();

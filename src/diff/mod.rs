@@ -243,6 +243,9 @@ fn compare(o: &Facts, n: &Facts) -> Vec<Detail> {
     if o.name != n.name {
         out.push(Detail::Renamed { before: o.name.clone(), after: n.name.clone() });
     }
+    if o.type_name != n.type_name {
+        out.push(Detail::Attribute { name: "type".to_owned(), before: Some(o.type_name.clone()), after: Some(n.type_name.clone()) });
+    }
     match (o.disabled, n.disabled) {
         (true, false) => out.push(Detail::Enabled),
         (false, true) => out.push(Detail::Disabled),
@@ -354,14 +357,15 @@ fn moved(old: &[Facts], new: &[Facts], m: &matching::Matching) -> BTreeSet<usize
     out
 }
 
-/// The difference of two package's properties (the `Sequence` itself, `References` and the
-/// `Icon` bytes are compared elsewhere or not at all).
+/// The difference of two packages' properties (the `Sequence` itself and `References` are
+/// compared elsewhere; the `Icon` bytes and the WMI system properties `__PATH`, `__RELPATH`, …,
+/// derived from the others, not at all).
 fn package_changes(o: Option<&Package>, n: Option<&Package>) -> Vec<Detail> {
     let props = |p: Option<&Package>| -> BTreeMap<String, Option<String>> {
         p.map(|p| {
             p.properties
                 .iter()
-                .filter(|x| !matches!(x.name.as_str(), "Sequence" | "References" | "Icon"))
+                .filter(|x| !matches!(x.name.as_str(), "Sequence" | "References" | "Icon") && !x.name.starts_with("__"))
                 .map(|x| (x.name.clone(), x.value.as_ref().map(|v| v.text().into_owned()).or_else(|| x.array_len.map(|n| format!("[{n} values]")))))
                 .collect()
         })
