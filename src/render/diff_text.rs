@@ -113,11 +113,19 @@ pub fn human(diff: &Diff, style: Style) -> String {
 }
 
 fn md_describe(d: &Detail, c: Option<&NodeChange>) -> String {
-    let code = |v: Option<&String>| v.map_or_else(|| "(none)".to_owned(), |s| md_code(s));
+    let code = |v: Option<&String>| match v {
+        None => "(none)".to_owned(),
+        Some(s) if s.is_empty() => "(empty)".to_owned(),
+        Some(s) => md_code(s),
+    };
+    let place = |p: &Place| {
+        let parent = if p.parent.is_empty() { "the top level".to_owned() } else { md_code(&p.parent) };
+        format!("{parent} position {}", p.position)
+    };
     match d {
         Detail::Renamed { before, after } => format!("renamed {} → {}", md_code(before), md_code(after)),
         Detail::Moved => match c.and_then(|c| c.old.as_ref().zip(c.new.as_ref())) {
-            Some((o, n)) => format!("moved from {} to {}", md_cell(&where_(o)), md_cell(&where_(n))),
+            Some((o, n)) => format!("moved from {} to {}", place(o), place(n)),
             None => "moved".to_owned(),
         },
         Detail::Attribute { name, before, after } | Detail::Property { name, before, after } => {
@@ -140,6 +148,7 @@ fn md_describe(d: &Detail, c: Option<&NodeChange>) -> String {
             }
             format!("references: {}", parts.join("; "))
         }
+        Detail::Script { name, .. } => format!("script {}:", md_code(name)),
         other => md_cell(&describe(other, c)),
     }
 }

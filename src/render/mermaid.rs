@@ -1,6 +1,6 @@
 //! `tsq show --format mermaid`: a Mermaid flowchart. Groups are subgraphs, steps are linked in
-//! execution order, a step's condition labels the edge into it (a group's condition is in its
-//! title), and disabled steps and groups are styled dashed and grey.
+//! execution order, conditions label the edge into a step (its own, and those of the groups the
+//! edge enters, named), and disabled steps and groups are styled dashed and grey.
 
 use super::{Named, depth, short_type};
 use std::fmt::Write as _;
@@ -42,6 +42,8 @@ pub fn mermaid(seq: &Named<'_>) -> String {
     let mut disabled = Vec::new();
     let mut edges = Vec::new();
     let mut prev = "start".to_owned();
+    // Conditions of the groups entered since the last step: they label the edge into the next.
+    let mut pending: Vec<String> = Vec::new();
     for f in &all {
         let d = depth(&all, f);
         while open > d {
@@ -54,8 +56,10 @@ pub fn mermaid(seq: &Named<'_>) -> String {
             disabled.push(id.clone());
         }
         if f.is_group() {
-            let cond = f.condition.as_ref().map(|c| format!("<br/>if {}", label(&cut(c)))).unwrap_or_default();
-            let _ = writeln!(out, "{pad}subgraph {id}[\"#{} {}{cond}\"]", f.number, label(&cut(&f.name)));
+            if let Some(c) = &f.condition {
+                pending.push(format!("{}: if {}", label(&cut(&f.name)), label(&cut(c))));
+            }
+            let _ = writeln!(out, "{pad}subgraph {id}[\"#{} {}\"]", f.number, label(&cut(&f.name)));
             let _ = writeln!(out, "{pad}  direction TB");
             if f.children.is_empty() {
                 let _ = writeln!(out, "{pad}  {id}_empty[\"(empty)\"]");
@@ -63,10 +67,13 @@ pub fn mermaid(seq: &Named<'_>) -> String {
             open += 1;
         } else {
             let _ = writeln!(out, "{pad}{id}[\"#{} {}<br/><small>{}</small>\"]", f.number, label(&cut(&f.name)), label(short_type(&f.type_name)));
-            let edge = match &f.condition {
-                Some(c) => format!("  {prev} -->|\"if {}\"| {id}", label(&cut(c))),
-                None => format!("  {prev} --> {id}"),
+            pending.extend(f.condition.as_ref().map(|c| format!("if {}", label(&cut(c)))));
+            let edge = if pending.is_empty() {
+                format!("  {prev} --> {id}")
+            } else {
+                format!("  {prev} -->|\"{}\"| {id}", pending.join("<br/>"))
             };
+            pending.clear();
             edges.push(edge);
             prev = id;
         }

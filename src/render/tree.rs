@@ -1,6 +1,6 @@
 //! `tsq show --format tree` (the nested outline with instruction numbers, for a terminal) and
-//! `--format text` (every compared value, one per line, no colour and no instruction numbers:
-//! stable input for `git diff` through a textconv driver).
+//! `--format text` (every compared value, one per line, no colour, no instruction numbers and no
+//! path: stable input for `git diff` through a textconv driver).
 
 use super::{Named, Style, depth, marks, short_type, shown_value};
 use std::fmt::Write as _;
@@ -49,7 +49,8 @@ fn line(out: &mut String, indent: &str, text: &str) {
 #[must_use]
 pub fn text(seq: &Named<'_>) -> String {
     let all = seq.facts();
-    let mut out = format!("# {}\n", header(seq, all.len()));
+    // No path or title here: git hands textconv a temporary file, and the name is a property.
+    let mut out = format!("# {} task sequence, {} groups and steps\n", seq.ts.format.name(), all.len());
     let ts = seq.ts;
     for a in &ts.sequence.attrs.0 {
         line(&mut out, "", &format!("sequence {} = {}", a.name, a.value.text()));
