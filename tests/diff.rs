@@ -170,9 +170,8 @@ fn check_against_independent(label: &str, old: &[u8], new: &[u8]) -> Diff {
     // A node under the same identity has a reported change exactly when its meaning differs.
     for (id, sig) in &old_ids {
         let Some(new_sig) = new_ids.get(id) else { continue };
-        let reported = d.nodes.iter().any(|c| {
-            c.old.as_ref().is_some_and(|o| o.id == *id) && c.changes.iter().any(|x| !matches!(x, Detail::Moved))
-        });
+        let reported =
+            d.nodes.iter().any(|c| c.old.as_ref().is_some_and(|o| o.id == *id) && c.changes.iter().any(|x| !matches!(x, Detail::Moved)));
         assert_eq!(sig != new_sig, reported, "{label}: {id}: differs {} but reported {reported}", sig != new_sig);
     }
     // The summary counts the details.
@@ -208,17 +207,32 @@ fn corpus_pairs(corpus: &Path) -> Vec<(PathBuf, PathBuf)> {
     }
     let kits = ["DeploymentResearch-HydrationKitWS2019", "DeploymentResearch-HydrationKitWS2022", "DeploymentResearch-HydrationKitWS2025"];
     for server in ["CM01", "DC01", "DP01", "FS01", "MDT01", "PC0001", "PC0002"] {
-        let versions: Vec<PathBuf> =
-            kits.iter().map(|k| corpus.join(k).join("Source/Hydration/Control").join(server).join("ts.xml")).filter(|p| p.is_file()).collect();
+        let versions: Vec<PathBuf> = kits
+            .iter()
+            .map(|k| corpus.join(k).join("Source/Hydration/Control").join(server).join("ts.xml"))
+            .filter(|p| p.is_file())
+            .collect();
         pairs.extend(versions.windows(2).map(|w| (w[0].clone(), w[1].clone())));
     }
     let pint = corpus.join("2pintsoftware-2Pint-OSDToolkit");
     let newer = pint.join("TS Modules-2Pint Software OSD Toolkit 25.01.29.zip.extracted");
     for (old, new) in [
-        ("Module- 2Pint Software OSD Toolkit Phase 1 24.08.14.zip.extracted/SMS_TaskSequencePackage/PS100157", "Module- 2Pint Software OSD Toolkit Phase 1 25.01.29.zip.extracted/SMS_TaskSequencePackage/PS100178"),
-        ("Module- 2Pint Software OSD Toolkit Phase 2 24.08.14.zip.extracted/SMS_TaskSequencePackage/PS100158", "Module- 2Pint Software OSD Toolkit Phase 2 25.01.29.zip.extracted/SMS_TaskSequencePackage/PS100179"),
-        ("Module- 2Pint Software OSD Toolkit Phase 3 24.08.14.zip.extracted/SMS_TaskSequencePackage/PS100159", "Module- 2Pint Software OSD Toolkit Phase 3 25.01.29.zip.extracted/SMS_TaskSequencePackage/PS10017A"),
-        ("Pre-cache OSD Content 24.09.26.zip.extracted/SMS_TaskSequencePackage/PS10016B", "Pre-cache OSD Content 25.01.29.zip.extracted/SMS_TaskSequencePackage/PS10016B"),
+        (
+            "Module- 2Pint Software OSD Toolkit Phase 1 24.08.14.zip.extracted/SMS_TaskSequencePackage/PS100157",
+            "Module- 2Pint Software OSD Toolkit Phase 1 25.01.29.zip.extracted/SMS_TaskSequencePackage/PS100178",
+        ),
+        (
+            "Module- 2Pint Software OSD Toolkit Phase 2 24.08.14.zip.extracted/SMS_TaskSequencePackage/PS100158",
+            "Module- 2Pint Software OSD Toolkit Phase 2 25.01.29.zip.extracted/SMS_TaskSequencePackage/PS100179",
+        ),
+        (
+            "Module- 2Pint Software OSD Toolkit Phase 3 24.08.14.zip.extracted/SMS_TaskSequencePackage/PS100159",
+            "Module- 2Pint Software OSD Toolkit Phase 3 25.01.29.zip.extracted/SMS_TaskSequencePackage/PS10017A",
+        ),
+        (
+            "Pre-cache OSD Content 24.09.26.zip.extracted/SMS_TaskSequencePackage/PS10016B",
+            "Pre-cache OSD Content 25.01.29.zip.extracted/SMS_TaskSequencePackage/PS10016B",
+        ),
     ] {
         pairs.push((pint.join(old).join("object.xml"), newer.join(new).join("object.xml")));
     }
@@ -243,7 +257,11 @@ fn corpus_version_pairs_agree_with_an_independent_walk() {
         kinds.extend(d.sequence.iter().map(Detail::kind));
         // The reverse diff mirrors the forward one.
         let r = diff_bytes(&std::fs::read(new).unwrap(), &std::fs::read(old).unwrap());
-        assert_eq!((r.summary.added, r.summary.removed, r.summary.moved), (d.summary.removed, d.summary.added, d.summary.moved), "{label} reversed");
+        assert_eq!(
+            (r.summary.added, r.summary.removed, r.summary.moved),
+            (d.summary.removed, d.summary.added, d.summary.moved),
+            "{label} reversed"
+        );
     }
     assert!(differing * 2 >= pairs.len(), "most version pairs differ: {differing} of {}", pairs.len());
     for k in ["added", "removed", "attribute", "condition", "variable", "property"] {
@@ -379,8 +397,15 @@ fn nodes(seq: &str) -> Vec<NodeInfo> {
     let doc = roxmltree::Document::parse(seq).unwrap();
     let mut out = Vec::new();
     for n in doc.descendants().filter(is_node) {
-        let ancestors: Vec<String> =
-            n.ancestors().skip(1).filter(is_node).map(|a| a.attribute("name").unwrap_or("").to_owned()).collect::<Vec<_>>().into_iter().rev().collect();
+        let ancestors: Vec<String> = n
+            .ancestors()
+            .skip(1)
+            .filter(is_node)
+            .map(|a| a.attribute("name").unwrap_or("").to_owned())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         let name = n.attribute("name").unwrap_or("").to_owned();
         let parent = n.parent().unwrap();
         let same = parent.children().filter(is_node).filter(|s| s.attribute("name") == Some(name.as_str())).count();
@@ -406,7 +431,7 @@ fn nodes(seq: &str) -> Vec<NodeInfo> {
 
 /// The offset of the `>` that ends a node's start tag (values may hold `>`).
 fn start_tag_end(seq: &str, n: roxmltree::Node<'_, '_>) -> usize {
-    let after = n.attributes().last().map_or(n.range().start + 1 + n.tag_name().name().len(), |a| a.range().end);
+    let after = n.attributes().next_back().map_or(n.range().start + 1 + n.tag_name().name().len(), |a| a.range().end);
     after + seq[after..].find('>').unwrap()
 }
 
@@ -432,10 +457,18 @@ fn synthetic_edits_give_exactly_the_expected_change() {
             let n = all.iter().find(|n| n.unique_among_siblings && n.is_group == want_group && !n.name.is_empty()).unwrap();
             let tag = &seq[n.start_tag.clone()];
             let old_attr = tag.match_indices(" name=\"").next().map(|(i, _)| i).unwrap();
-            let new_tag = format!("{} name=\"Renamed by tsq test\"{}", &tag[..old_attr], &tag[old_attr + 7 + tag[old_attr + 7..].find('"').unwrap() + 1..]);
+            let new_tag = format!(
+                "{} name=\"Renamed by tsq test\"{}",
+                &tag[..old_attr],
+                &tag[old_attr + 7 + tag[old_attr + 7..].find('"').unwrap() + 1..]
+            );
             let edited = format!("{}{new_tag}{}", &seq[..n.start_tag.start], &seq[n.start_tag.end..]);
             let c = only_change(&format!("{label}: rename {}", n.path), &diff_bytes(&original, &e.with(&edited)));
-            assert!(matches!(&c.changes[..], [Detail::Renamed { after, .. }] if after == "Renamed by tsq test"), "{label}: {:#?}", c.changes);
+            assert!(
+                matches!(&c.changes[..], [Detail::Renamed { after, .. }] if after == "Renamed by tsq test"),
+                "{label}: {:#?}",
+                c.changes
+            );
             assert_eq!(c.old.unwrap().path, n.path);
         }
 
@@ -464,7 +497,7 @@ fn synthetic_edits_give_exactly_the_expected_change() {
             }
             other => panic!("{label}: {other:#?}"),
         }
-        let holder = all.iter().filter(|n| n.range.start < at && at < n.range.end).last().unwrap();
+        let holder = all.iter().rfind(|n| n.range.start < at && at < n.range.end).unwrap();
         assert_eq!(c.new.unwrap().path, holder.path, "{label}");
 
         // Move a step into another group, where no sibling has its name.
@@ -622,7 +655,13 @@ fn an_archive_with_several_sequences_needs_a_member() {
 #[test]
 fn git_textconv_shows_semantic_changes() {
     let git = |dir: &Path, args: &[&str]| {
-        let out = std::process::Command::new("git").args(args).current_dir(dir).env("GIT_CONFIG_NOSYSTEM", "1").env("HOME", dir).output().unwrap();
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     };
@@ -644,7 +683,8 @@ fn git_textconv_shows_semantic_changes() {
     std::fs::write(d.join("ts.xml"), relaid).unwrap();
     assert!(!git(d, &["diff", "--no-color", "--no-textconv", "--stat"]).is_empty(), "the bytes changed");
     let out = git(d, &["diff", "--no-color"]);
-    let changed: Vec<&str> = out.lines().filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++") && !l.starts_with("---")).collect();
+    let changed: Vec<&str> =
+        out.lines().filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++") && !l.starts_with("---")).collect();
     assert!(changed.is_empty(), "{out}");
     git(d, &["commit", "-q", "-am", "fmt"]);
 

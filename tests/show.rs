@@ -145,9 +145,9 @@ fn html_is_well_formed_and_complete() {
 /// mermaid-cli (`mmdc`) with a Chromium, when installed: `TSQ_MMDC` or `mmdc` on the PATH, and
 /// `TSQ_CHROMIUM` or `/usr/bin/chromium`.
 fn mermaid_cli() -> Option<(PathBuf, PathBuf)> {
-    let mmdc = std::env::var_os("TSQ_MMDC").map(PathBuf::from).or_else(|| {
-        std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join("mmdc")).find(|f| f.is_file()))
-    })?;
+    let mmdc = std::env::var_os("TSQ_MMDC")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join("mmdc")).find(|f| f.is_file())))?;
     let chromium = std::env::var_os("TSQ_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     (mmdc.is_file() && chromium.is_file()).then_some((mmdc, chromium))
 }
@@ -156,7 +156,11 @@ fn mermaid_cli() -> Option<(PathBuf, PathBuf)> {
 fn render_all(mmdc: &Path, chromium: &Path, charts: &[(String, String)]) {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("puppeteer.json");
-    std::fs::write(&config, format!(r#"{{"executablePath": {:?}, "args": ["--no-sandbox", "--disable-gpu"]}}"#, chromium.display().to_string())).unwrap();
+    std::fs::write(
+        &config,
+        format!(r#"{{"executablePath": {:?}, "args": ["--no-sandbox", "--disable-gpu"]}}"#, chromium.display().to_string()),
+    )
+    .unwrap();
     // One chart per run: mmdc reports the first failing chart only, and names it by its input.
     for (label, chart) in charts {
         let input = dir.path().join("chart.mmd");

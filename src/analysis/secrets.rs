@@ -9,5 +9,6 @@ const NOT_SECRETS: &[&str] = &["OSDRandomAdminPassword", "OSDBitLockerCreateReco
 /// Whether a variable named `name` holds a secret (case-insensitive).
 pub(crate) fn is_secret_var(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    (lower.ends_with("password") && !NOT_SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name))) || SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name))
+    (lower.ends_with("password") && !NOT_SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name)))
+        || SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name))
 }

@@ -117,12 +117,7 @@ pub(crate) fn open_one(path: &Path, force: Option<Format>, stdin_name: Option<&s
     let mut all = open(path, force, stdin_name)?;
     if all.len() > 1 {
         let names: Vec<&str> = all.iter().map(|(p, _)| p.as_str()).collect();
-        return Err(format!(
-            "{} holds {} task sequences; name one as {}",
-            crate::inputs::display(path),
-            all.len(),
-            names.join(" or ")
-        ));
+        return Err(format!("{} holds {} task sequences; name one as {}", crate::inputs::display(path), all.len(), names.join(" or ")));
     }
     all.pop().ok_or_else(|| format!("{}: no task sequence found", crate::inputs::display(path)))
 }

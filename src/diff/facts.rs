@@ -108,7 +108,8 @@ pub fn decode_script(value: &str) -> String {
     let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
     let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) else { return value.to_owned() };
     let utf16 = |b: &[u8], le: bool| {
-        let units: Vec<u16> = b.chunks_exact(2)
+        let units: Vec<u16> = b
+            .chunks_exact(2)
             .map(|c| match c {
                 [x, y] if le => u16::from_le_bytes([*x, *y]),
                 [x, y] => u16::from_be_bytes([*x, *y]),

@@ -73,7 +73,6 @@ fn similarity(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
         return 1.0;
     }
     let common = a.intersection(b).count();
-    #[allow(clippy::cast_precision_loss)]
     let score = (2 * common) as f64 / (a.len() + b.len()) as f64;
     score
 }
@@ -90,8 +89,13 @@ pub fn match_nodes(old: &[Facts], new: &[Facts]) -> Matching {
     m.by_key(old, new, |f| (!f.is_group() && !f.features().is_empty()).then(|| f.content_key()));
     m.by_key(old, new, |f| Some((f.name.clone(), f.type_name.clone())));
     // A node retyped in place: the same name under paired parents (or both at the top level).
-    let old_parents: Vec<Option<Option<usize>>> =
-        old.iter().map(|f| match f.parent { None => Some(None), Some(p) => m.old_to_new.get(p).copied().flatten().map(Some) }).collect();
+    let old_parents: Vec<Option<Option<usize>>> = old
+        .iter()
+        .map(|f| match f.parent {
+            None => Some(None),
+            Some(p) => m.old_to_new.get(p).copied().flatten().map(Some),
+        })
+        .collect();
     m.by_key_indexed(old, new, |side, i, f| {
         let parent = if side == 0 { old_parents.get(i).copied().flatten() } else { Some(f.parent) };
         parent.map(|p| (f.name.clone(), f.is_group(), p))
@@ -101,10 +105,10 @@ pub fn match_nodes(old: &[Facts], new: &[Facts]) -> Matching {
         let mut best: Vec<(f64, usize, usize)> = Vec::new();
         for (i, o) in old.iter().enumerate().filter(|(i, f)| f.is_group() && m.old_free(*i)) {
             for (j, n) in new.iter().enumerate().filter(|(j, f)| f.is_group() && m.new_free(*j)) {
-                let common = o.children.iter().filter(|c| m.old_to_new.get(**c).copied().flatten().is_some_and(|p| n.children.contains(&p))).count();
+                let common =
+                    o.children.iter().filter(|c| m.old_to_new.get(**c).copied().flatten().is_some_and(|p| n.children.contains(&p))).count();
                 let total = o.children.len() + n.children.len();
                 if total > 0 && common > 0 {
-                    #[allow(clippy::cast_precision_loss)]
                     let score = (2 * common) as f64 / total as f64;
                     if score >= THRESHOLD {
                         best.push((score, i, j));

@@ -335,7 +335,8 @@ fn moved(old: &[Facts], new: &[Facts], m: &matching::Matching) -> BTreeSet<usize
     let mut out = BTreeSet::new();
     // Sibling lists of the old version: the top level, then each group's children.
     let top: Vec<usize> = old.iter().enumerate().filter(|(_, f)| f.parent.is_none()).map(|(i, _)| i).collect();
-    let lists = std::iter::once((None, top)).chain(old.iter().enumerate().filter(|(_, f)| f.is_group()).map(|(i, f)| (Some(i), f.children.clone())));
+    let lists = std::iter::once((None, top))
+        .chain(old.iter().enumerate().filter(|(_, f)| f.is_group()).map(|(i, f)| (Some(i), f.children.clone())));
     for (parent, children) in lists {
         let new_parent = parent.map(|p| m.old_to_new.get(p).copied().flatten());
         let mut stay = Vec::new();
@@ -366,7 +367,12 @@ fn package_changes(o: Option<&Package>, n: Option<&Package>) -> Vec<Detail> {
             p.properties
                 .iter()
                 .filter(|x| !matches!(x.name.as_str(), "Sequence" | "References" | "Icon") && !x.name.starts_with("__"))
-                .map(|x| (x.name.clone(), x.value.as_ref().map(|v| v.text().into_owned()).or_else(|| x.array_len.map(|n| format!("[{n} values]")))))
+                .map(|x| {
+                    (
+                        x.name.clone(),
+                        x.value.as_ref().map(|v| v.text().into_owned()).or_else(|| x.array_len.map(|n| format!("[{n} values]"))),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -394,7 +400,9 @@ fn listed_references(ts: &TaskSequence) -> BTreeSet<String> {
 }
 
 fn sequence_changes(o: &Sequence, n: &Sequence) -> Vec<Detail> {
-    let attrs = |s: &Sequence| -> BTreeMap<String, String> { s.attrs.0.iter().map(|a| (a.name.to_string(), a.value.text().into_owned())).collect() };
+    let attrs = |s: &Sequence| -> BTreeMap<String, String> {
+        s.attrs.0.iter().map(|a| (a.name.to_string(), a.value.text().into_owned())).collect()
+    };
     let (a, b) = (attrs(o), attrs(n));
     let mut out = Vec::new();
     let names: BTreeSet<&String> = a.keys().chain(b.keys()).collect();

@@ -88,7 +88,18 @@ pub fn human(diff: &Diff, style: Style) -> String {
             Some(Detail::Removed) => ('-', s.red),
             _ => ('~', s.yellow),
         };
-        let _ = writeln!(out, "{color}{sign} {:<13}{} {}{}{}  {}{}{}", numbers(c), s.reset, s.bold, p.path, s.reset, s.cyan, p.type_name, s.reset);
+        let _ = writeln!(
+            out,
+            "{color}{sign} {:<13}{} {}{}{}  {}{}{}",
+            numbers(c),
+            s.reset,
+            s.bold,
+            p.path,
+            s.reset,
+            s.cyan,
+            p.type_name,
+            s.reset
+        );
         for d in &c.changes {
             if matches!(d, Detail::Added | Detail::Removed) {
                 continue;

@@ -128,14 +128,19 @@ fn section(out: &mut String, seq: &Named<'_>) {
     }
     let refs = &seq.ts.sequence.references;
     if !refs.is_empty() {
-        out.push_str("<h2>References</h2>\n<table><thead><tr><th>ID</th><th>kind</th><th>program</th><th>used by</th></tr></thead><tbody>\n");
+        out.push_str(
+            "<h2>References</h2>\n<table><thead><tr><th>ID</th><th>kind</th><th>program</th><th>used by</th></tr></thead><tbody>\n",
+        );
         for r in refs {
             let kind = if r.attrs.get("application").is_some() { "application" } else { "package" };
             let id = r.target().map(|v| v.text().into_owned()).unwrap_or_default();
             let program = r.attrs.get("program").map(|v| v.text().into_owned()).unwrap_or_default();
             let key = crate::analysis::references::key(&id);
-            let users: Vec<String> =
-                all.iter().filter(|f| f.references.contains(&key)).map(|f| format!("<a href=\"#n{}\">#{}</a>", f.number, f.number)).collect();
+            let users: Vec<String> = all
+                .iter()
+                .filter(|f| f.references.contains(&key))
+                .map(|f| format!("<a href=\"#n{}\">#{}</a>", f.number, f.number))
+                .collect();
             let _ = writeln!(out, "<tr><td>{}</td><td>{kind}</td><td>{}</td><td>{}</td></tr>", esc(&id), esc(&program), users.join(" "));
         }
         out.push_str("</tbody></table>\n");

@@ -66,13 +66,16 @@ pub fn mermaid(seq: &Named<'_>) -> String {
             }
             open += 1;
         } else {
-            let _ = writeln!(out, "{pad}{id}[\"#{} {}<br/><small>{}</small>\"]", f.number, label(&cut(&f.name)), label(short_type(&f.type_name)));
+            let _ = writeln!(
+                out,
+                "{pad}{id}[\"#{} {}<br/><small>{}</small>\"]",
+                f.number,
+                label(&cut(&f.name)),
+                label(short_type(&f.type_name))
+            );
             pending.extend(f.condition.as_ref().map(|c| format!("if {}", label(&cut(c)))));
-            let edge = if pending.is_empty() {
-                format!("  {prev} --> {id}")
-            } else {
-                format!("  {prev} -->|\"{}\"| {id}", pending.join("<br/>"))
-            };
+            let edge =
+                if pending.is_empty() { format!("  {prev} --> {id}") } else { format!("  {prev} -->|\"{}\"| {id}", pending.join("<br/>")) };
             pending.clear();
             edges.push(edge);
             prev = id;

@@ -99,7 +99,13 @@ pub fn html_escape(s: &str) -> String {
 /// newlines as `<br>`.
 #[must_use]
 pub fn md_cell(s: &str) -> String {
-    html_escape(s).replace('|', "\\|").replace('`', "\\`").replace('*', "\\*").replace('_', "\\_").replace("\r\n", "<br>").replace('\n', "<br>")
+    html_escape(s)
+        .replace('|', "\\|")
+        .replace('`', "\\`")
+        .replace('*', "\\*")
+        .replace('_', "\\_")
+        .replace("\r\n", "<br>")
+        .replace('\n', "<br>")
 }
 
 /// Text as Markdown inline code, with a fence long enough for the backticks it holds.
@@ -142,7 +148,15 @@ impl Style {
     #[must_use]
     pub const fn new(color: bool) -> Self {
         if color {
-            Self { bold: "\x1b[1m", dim: "\x1b[2m", green: "\x1b[32m", red: "\x1b[31m", yellow: "\x1b[33m", cyan: "\x1b[36m", reset: "\x1b[0m" }
+            Self {
+                bold: "\x1b[1m",
+                dim: "\x1b[2m",
+                green: "\x1b[32m",
+                red: "\x1b[31m",
+                yellow: "\x1b[33m",
+                cyan: "\x1b[36m",
+                reset: "\x1b[0m",
+            }
         } else {
             Self { bold: "", dim: "", green: "", red: "", yellow: "", cyan: "", reset: "" }
         }

@@ -10,7 +10,6 @@ fn header(seq: &Named<'_>, nodes: usize) -> String {
     format!("{} ({}, {}, {nodes} nodes)", seq.title(), seq.path, seq.ts.format.name())
 }
 
-
 /// The tree: one line per group and step with its instruction number, type, marks and condition.
 #[must_use]
 pub fn tree(seq: &Named<'_>, style: Style) -> String {
