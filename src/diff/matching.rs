@@ -73,8 +73,7 @@ fn similarity(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
         return 1.0;
     }
     let common = a.intersection(b).count();
-    let score = (2 * common) as f64 / (a.len() + b.len()) as f64;
-    score
+    (2 * common) as f64 / (a.len() + b.len()) as f64
 }
 
 /// The least similarity for a content match (passes 5 and 6).
