@@ -65,6 +65,9 @@ fn show_reads_members_and_reports_errors() {
     assert_eq!(code, 0);
     let (_, whole, _) = run(&["show", "--format", "text", "examples/export.zip"]);
     assert_eq!(member, whole, "the archive's only task sequence");
+    let (code, _, err) = run(&["show", "examples"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("examples is a directory"), "{err}");
     let (code, _, err) = run(&["show", "examples/missing.xml"]);
     assert_eq!(code, 2);
     assert!(err.contains("examples/missing.xml"), "{err}");

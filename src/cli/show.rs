@@ -75,6 +75,8 @@ pub(crate) fn open(path: &Path, force: Option<Format>, stdin_name: Option<&str>)
         (Input::Stdin(stdin_name.unwrap_or("-").to_owned()), None)
     } else if path.is_file() {
         (Input::File(path.to_path_buf()), None)
+    } else if path.is_dir() {
+        return Err(format!("{} is a directory; name one task-sequence file", crate::inputs::display(path)));
     } else {
         // `archive.zip!member`: the first `!` after which the part before is a file.
         let split = text.match_indices('!').map(|(i, _)| i).find(|i| text.get(..*i).is_some_and(|p| Path::new(p).is_file()));

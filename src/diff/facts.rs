@@ -23,6 +23,15 @@ pub struct VarFact {
     pub secret: bool,
 }
 
+impl VarFact {
+    /// A model variable, decoded.
+    #[must_use]
+    pub fn of(v: &crate::model::Variable) -> Self {
+        let name = v.name().to_owned();
+        Self { secret: is_secret_var(&name), value: v.value.text().into_owned(), name }
+    }
+}
+
 /// The meaning of one group, step or child task sequence.
 #[derive(Debug, Clone)]
 pub struct Facts {
@@ -185,8 +194,7 @@ fn node_facts(node: &Node, number: usize, id: NodeId, parent: Option<usize>, pos
         if is_script_var(&name) {
             scripts.insert(name.to_ascii_lowercase(), (name, decode_script(&value)));
         } else {
-            let secret = is_secret_var(&name);
-            variables.insert(name.to_ascii_lowercase(), VarFact { name, value, secret });
+            variables.insert(name.to_ascii_lowercase(), VarFact::of(v));
         }
     }
     Facts {

@@ -226,8 +226,9 @@ fn changed<T: PartialEq + Clone>(a: Option<&T>, b: Option<&T>) -> Option<(Option
     (a != b).then(|| (a.cloned(), b.cloned()))
 }
 
+/// A variable's value as reported: masked when secret, unless empty.
 fn masked(v: &facts::VarFact) -> String {
-    if v.secret { MASK.to_owned() } else { v.value.clone() }
+    if v.secret && !v.value.is_empty() { MASK.to_owned() } else { v.value.clone() }
 }
 
 /// A unified line diff of two texts.
@@ -412,14 +413,7 @@ fn sequence_changes(o: &Sequence, n: &Sequence) -> Vec<Detail> {
         }
     }
     let globals = |s: &Sequence| -> BTreeMap<String, facts::VarFact> {
-        s.globals
-            .iter()
-            .map(|v| {
-                let name = v.name().to_owned();
-                let secret = crate::analysis::secrets::is_secret_var(&name);
-                (name.to_ascii_lowercase(), facts::VarFact { value: v.value.text().into_owned(), name, secret })
-            })
-            .collect()
+        s.globals.iter().map(|v| (v.name().to_ascii_lowercase(), facts::VarFact::of(v))).collect()
     };
     let (a, b) = (globals(o), globals(n));
     let names: BTreeSet<&String> = a.keys().chain(b.keys()).collect();

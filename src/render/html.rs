@@ -91,9 +91,8 @@ fn section(out: &mut String, seq: &Named<'_>) {
     if !seq.ts.sequence.globals.is_empty() {
         out.push_str("<h2>Global variables</h2>\n<dl>");
         for v in &seq.ts.sequence.globals {
-            let secret = crate::analysis::secrets::is_secret_var(v.name());
-            let text = v.value.text();
-            let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", esc(v.name()), esc(if secret { crate::diff::MASK } else { &text }));
+            let var = crate::diff::facts::VarFact::of(v);
+            let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", esc(&var.name), esc(shown_value(&var)));
         }
         out.push_str("</dl>\n");
     }

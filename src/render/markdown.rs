@@ -52,9 +52,8 @@ pub fn markdown(seq: &Named<'_>) -> String {
     if !seq.ts.sequence.globals.is_empty() {
         out.push_str("## Global variables\n\n| variable | value |\n|---|---|\n");
         for v in &seq.ts.sequence.globals {
-            let secret = crate::analysis::secrets::is_secret_var(v.name());
-            let text = v.value.text();
-            let _ = writeln!(out, "| {} | {} |", md_cell(v.name()), md_code(if secret { crate::diff::MASK } else { &text }));
+            let var = crate::diff::facts::VarFact::of(v);
+            let _ = writeln!(out, "| {} | {} |", md_cell(&var.name), md_code(shown_value(&var)));
         }
         out.push('\n');
     }

@@ -47,10 +47,10 @@ pub fn short_type(type_name: &str) -> &str {
     t.strip_suffix("Action").filter(|s| !s.is_empty()).unwrap_or(t)
 }
 
-/// A variable's value as shown: masked when secret.
+/// A variable's value as shown: masked when secret (an empty value stays empty).
 #[must_use]
 pub fn shown_value(v: &crate::diff::facts::VarFact) -> &str {
-    if v.secret { MASK } else { &v.value }
+    if v.secret && !v.value.is_empty() { MASK } else { &v.value }
 }
 
 /// How many groups hold the node.
@@ -108,9 +108,13 @@ pub fn md_cell(s: &str) -> String {
         .replace('\n', "<br>")
 }
 
-/// Text as Markdown inline code, with a fence long enough for the backticks it holds.
+/// Text as Markdown inline code, with a fence long enough for the backticks it holds ("" for
+/// an empty text, which a code span cannot hold).
 #[must_use]
 pub fn md_code(s: &str) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
     let mut run = 0;
     let mut longest = 0;
     for c in s.chars() {

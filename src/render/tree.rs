@@ -62,9 +62,8 @@ pub fn text(seq: &Named<'_>) -> String {
         }
     }
     for v in &ts.sequence.globals {
-        let secret = crate::analysis::secrets::is_secret_var(v.name());
-        let text = v.value.text();
-        line(&mut out, "", &format!("global {} = {}", v.name(), if secret { crate::diff::MASK } else { &text }));
+        let var = crate::diff::facts::VarFact::of(v);
+        line(&mut out, "", &format!("global {} = {}", var.name, shown_value(&var)));
     }
     let listed: Vec<String> = ts.sequence.references.iter().filter_map(|r| r.target()).map(|v| v.text().into_owned()).collect();
     if !listed.is_empty() {
@@ -72,7 +71,11 @@ pub fn text(seq: &Named<'_>) -> String {
     }
     for f in &all {
         let indent = "  ".repeat(depth(&all, f));
-        let what = if f.is_group() { "group".to_owned() } else { format!("step ({})", f.type_name) };
+        let what = match f.type_name.as_str() {
+            _ if f.is_group() => "group".to_owned(),
+            "" => "step".to_owned(),
+            t => format!("step ({t})"),
+        };
         let m = marks(f);
         let m = if m.is_empty() { String::new() } else { format!(" [{}]", m.join(", ")) };
         let _ = writeln!(out, "{indent}{what} {}{m}", f.name);
