@@ -26,13 +26,17 @@ dt{color:#59636e}
 dd{margin:0;font-family:ui-monospace,monospace;font-size:.9em;white-space:pre-wrap;word-break:break-all}
 table{border-collapse:collapse;margin:.5em 0}
 th,td{border:1px solid #d1d9e0;padding:.2em .6em;text-align:left}
+.desc{margin:.2em 0;color:#59636e}
 pre{background:#f6f8fa;padding:.5em;overflow:auto;max-height:30em;font-size:.85em}
 @media print{details>summary{list-style:none}.step{break-inside:avoid}pre{max-height:none}}
 ";
 
 fn step_body(out: &mut String, f: &Facts) {
+    if let Some(d) = f.attrs.get("description").filter(|d| !d.trim().is_empty()) {
+        let _ = write!(out, "<p class=\"desc\">{}</p>", esc(d));
+    }
     let mut rows: Vec<(String, String)> = Vec::new();
-    for (k, v) in &f.attrs {
+    for (k, v) in f.attrs.iter().filter(|(k, _)| k.as_str() != "description") {
         rows.push((k.clone(), v.clone()));
     }
     if let Some(a) = &f.action {
