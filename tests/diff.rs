@@ -190,7 +190,7 @@ fn check_against_independent(label: &str, old: &[u8], new: &[u8]) -> Diff {
 fn corpus_pairs(corpus: &Path) -> Vec<(PathBuf, PathBuf)> {
     let mut pairs = Vec::new();
     let keithga = corpus.join("keithga-DeployShared/Source");
-    let releases = ["MDT.8443", "MDT.8450", "MDT.8456", "MDT2013", "MDT2013U1.0"];
+    let releases = ["MDT2013", "MDT2013U1.0", "MDT.8443", "MDT.8450", "MDT.8456"]; // release order
     let mut by_file: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     for r in releases {
         for sub in ["Templates", "SCCM"] {

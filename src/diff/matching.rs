@@ -8,7 +8,8 @@
 //! 4. the same name and type (a node moved and changed), then the same name under paired
 //!    parents (a step whose type changed);
 //! 5. groups holding mostly the same children (a renamed group), repeated outward;
-//! 6. steps of the same type with mostly the same content (renamed and changed).
+//! 6. steps of the same type with mostly the same content under paired parents (renamed and
+//!    changed; a step renamed, changed and moved reads as removed and added).
 //!
 //! Within a pass, candidates sharing a key are paired in document order.
 
@@ -125,7 +126,13 @@ pub fn match_nodes(old: &[Facts], new: &[Facts]) -> Matching {
     let mut best = Vec::new();
     for (i, o) in old.iter().enumerate().filter(|(i, f)| !f.is_group() && m.old_free(*i)) {
         for (j, n) in new.iter().enumerate().filter(|(j, f)| !f.is_group() && m.new_free(*j)) {
-            if o.type_name != n.type_name {
+            // Renamed and changed, but not also moved: that would be a different step.
+            let same_parent = match (o.parent, n.parent) {
+                (None, None) => true,
+                (Some(a), Some(b)) => m.old_to_new.get(a).copied().flatten() == Some(b),
+                _ => false,
+            };
+            if o.type_name != n.type_name || !same_parent {
                 continue;
             }
             let (Some(a), Some(b)) = (features.get(i), new_features.get(j)) else { continue };
