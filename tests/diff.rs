@@ -700,4 +700,42 @@ fn git_textconv_shows_semantic_changes() {
     // Without the driver, git shows the raw XML.
     let raw = git(d, &["log", "-p", "--no-color", "--no-textconv", "-1"]);
     assert!(raw.contains("<step type="), "{raw}");
+
+    // An export archive: git shows its task sequence, not "Binary files differ".
+    std::fs::copy(support::root().join("examples/export.zip"), d.join("export.zip")).unwrap();
+    git(d, &["add", "export.zip"]);
+    git(d, &["commit", "-q", "-m", "zip"]);
+    let object = std::fs::read(support::root().join("examples/export/object.xml")).unwrap();
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(d.join("export.zip")).unwrap());
+    zip.start_file("SMS_TaskSequencePackage/CM100050/object.xml", zip::write::SimpleFileOptions::default()).unwrap();
+    std::io::Write::write_all(&mut zip, &object).unwrap();
+    zip.finish().unwrap();
+    let out = git(d, &["diff", "--no-color"]);
+    assert!(
+        out.contains("+group Install Operating System")
+            && out.contains("-  step (SMS_TaskSequence_SetVariableAction) Set Tools Log Folder"),
+        "{out}"
+    );
+    assert!(!out.contains("Binary files"), "{out}");
+}
+
+#[test]
+fn standard_input_is_one_side() {
+    use std::io::Write as _;
+    let bin = env!("CARGO_BIN_EXE_tsq");
+    let file = support::root().join("examples/minified.xml");
+    let mut child = std::process::Command::new(bin)
+        .args(["diff", "-", file.to_str().unwrap(), "--stdin-filename", "piped.xml", "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&std::fs::read(&file).unwrap()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["old"]["path"], "piped.xml");
+    let (code, _, err) = run(&["diff", "-", "-"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("only one side"), "{err}");
 }
