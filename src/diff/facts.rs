@@ -1,7 +1,7 @@
 //! What a group or step means, independent of layout: the decoded values the semantic diff
 //! compares and the renderings print.
 
-use crate::analysis::expression::node_condition;
+use crate::analysis::expression::{node_condition, readable};
 use crate::analysis::references::{Origin, step_uses};
 use crate::analysis::secrets::is_secret_var;
 use crate::identity::{NodeId, identities};
@@ -105,6 +105,44 @@ impl Facts {
     }
 }
 
+/// The variable that holds a Set Dynamic Variables step's rules document.
+const RULES_VAR: &str = "OSDSetDynamicVariablesRules";
+
+/// The rules of a Set Dynamic Variables step, one line each (`if <condition>: Name = value, …`),
+/// with the values of secret assignments (`IsSecret="true"`, or a secret name) masked. A rules
+/// document that does not parse is kept as written, and wholly masked if it holds a secret.
+fn rules_fact(node: &Node, v: &crate::model::Variable) -> VarFact {
+    let mut fact = VarFact::of(v);
+    match &node.dynamic_rules {
+        Some(rules) if rules.error.is_none() => {
+            let lines: Vec<String> = rules
+                .rules
+                .iter()
+                .map(|r| {
+                    let cond = r
+                        .condition
+                        .as_ref()
+                        .map_or_else(|| "always".to_owned(), |c| format!("if {}", readable(&c.children.iter().collect::<Vec<_>>())));
+                    let sets: Vec<String> = r
+                        .variables
+                        .iter()
+                        .map(|x| {
+                            let flagged = x.attrs.get("IsSecret").and_then(crate::model::Value::as_bool_loose).unwrap_or(false);
+                            let value = x.value.text();
+                            let shown = if (flagged || is_secret_var(x.name())) && !value.is_empty() { super::MASK } else { &value };
+                            format!("{} = {shown}", x.name())
+                        })
+                        .collect();
+                    format!("{cond}: {}", sets.join(", "))
+                })
+                .collect();
+            fact.value = lines.join("\n");
+        }
+        _ => fact.secret |= fact.value.to_ascii_lowercase().replace(' ', "").contains("issecret=\"true\""),
+    }
+    fact
+}
+
 /// Whether a variable holds an embedded script that is shown decoded and diffed by line.
 fn is_script_var(name: &str) -> bool {
     name.to_ascii_lowercase().ends_with("sourcescript")
@@ -193,6 +231,8 @@ fn node_facts(node: &Node, number: usize, id: NodeId, parent: Option<usize>, pos
         let value = v.value.text().into_owned();
         if is_script_var(&name) {
             scripts.insert(name.to_ascii_lowercase(), (name, decode_script(&value)));
+        } else if name.eq_ignore_ascii_case(RULES_VAR) {
+            variables.insert(name.to_ascii_lowercase(), rules_fact(node, v));
         } else {
             variables.insert(name.to_ascii_lowercase(), VarFact::of(v));
         }
@@ -221,7 +261,30 @@ fn node_facts(node: &Node, number: usize, id: NodeId, parent: Option<usize>, pos
 
 #[cfg(test)]
 mod tests {
-    use super::decode_script;
+    use super::{decode_script, facts};
+    use crate::container::load_bytes;
+
+    fn rules_value(rules: &str) -> (String, bool) {
+        let xml = format!(
+            r#"<sequence version="3.10"><step type="SMS_TaskSequence_SetDynamicVariablesAction" name="s"><action>OSDSetDynamicVariables.exe</action><defaultVarList><variable name="OSDSetDynamicVariablesRules" property="Rules">{rules}</variable></defaultVarList></step></sequence>"#
+        );
+        let ts = load_bytes("t.xml", xml.into_bytes(), None).pop().and_then(|l| l.result.ok()).unwrap_or_else(|| panic!("{rules}"));
+        let f = facts(&ts.sequence).pop().unwrap_or_else(|| panic!("{rules}"));
+        let v = f.variables.get("osdsetdynamicvariablesrules").unwrap_or_else(|| panic!("{rules}"));
+        (v.value.clone(), v.secret)
+    }
+
+    #[test]
+    fn dynamic_rules_read_as_lines_with_secrets_masked() {
+        let (value, secret) = rules_value(
+            "&lt;Rules&gt;&lt;Rule&gt;&lt;Variables&gt;&lt;Variable Name=\"Pin\" IsSecret=\"true\"&gt;1234&lt;/Variable&gt;&lt;Variable Name=\"JoinPassword\" IsSecret=\"false\"&gt;pw&lt;/Variable&gt;&lt;Variable Name=\"Site\" IsSecret=\"false\"&gt;Lab&lt;/Variable&gt;&lt;/Variables&gt;&lt;/Rule&gt;&lt;/Rules&gt;",
+        );
+        assert_eq!(value, "always: Pin = ********, JoinPassword = ********, Site = Lab");
+        assert!(!secret);
+        // A document that does not parse and holds a secret is masked whole.
+        let (_, secret) = rules_value("&lt;Rules&gt;&lt;Rule&gt;&lt;Variable Name=\"Pin\" IsSecret=\"true\"&gt;1234&lt;/Rules&gt;");
+        assert!(secret);
+    }
 
     #[test]
     fn scripts_decode_from_base64_utf16_and_utf8() {

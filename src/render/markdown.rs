@@ -19,7 +19,8 @@ fn details(f: &Facts) -> String {
         parts.push(format!("action: {}", md_code(a)));
     }
     for v in f.variables.values() {
-        parts.push(format!("{} = {}", md_cell(&v.name), md_code(shown_value(v))));
+        let lines: Vec<String> = shown_value(v).lines().map(md_code).collect();
+        parts.push(format!("{} = {}", md_cell(&v.name), lines.join("<br>")));
     }
     for (name, script) in f.scripts.values() {
         parts.push(format!("{}: script of {} lines", md_cell(name), script.lines().count()));
