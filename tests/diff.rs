@@ -739,3 +739,47 @@ fn standard_input_is_one_side() {
     assert_eq!(code, 2);
     assert!(err.contains("only one side"), "{err}");
 }
+
+/// A sequence nested as deep as the model allows: groups inside groups, a condition of nested
+/// operators, a step at the bottom.
+fn deep(step_name: &str) -> String {
+    let depth = 120;
+    let mut cond = String::from(
+        r#"<expression type="SMS_TaskSequence_VariableConditionExpression"><variable name="Variable">A</variable><variable name="Operator">equals</variable><variable name="Value">1</variable></expression>"#,
+    );
+    for i in 0..depth {
+        let op = if i % 2 == 0 { "and" } else { "or" };
+        cond = format!(
+            r#"<operator type="{op}">{cond}<expression type="SMS_TaskSequence_VariableConditionExpression"><variable name="Variable">V{i}</variable><variable name="Operator">exists</variable></expression></operator>"#
+        );
+    }
+    let mut body = format!(
+        r#"<step type="SMS_TaskSequence_RebootAction" name="{step_name}"><condition>{cond}</condition><action>smsboot.exe</action></step>"#
+    );
+    for i in 0..depth {
+        body = format!(r#"<group name="G{i}">{body}</group>"#);
+    }
+    format!(r#"<sequence version="3.10">{body}</sequence>"#)
+}
+
+#[test]
+fn deep_nesting_diffs_and_renders() {
+    let (a, b) = (deep("Restart"), deep("Restart now"));
+    let d = diff_bytes(a.as_bytes(), b.as_bytes());
+    assert_eq!(d.nodes.len(), 1, "{:#?}", d.summary);
+    assert!(matches!(&d.nodes[0].changes[..], [Detail::Renamed { .. }]));
+    assert!(diff_bytes(a.as_bytes(), a.as_bytes()).is_empty());
+    let ts = load("deep.xml", a.as_bytes());
+    let named = tsq::render::Named { path: "deep.xml", ts: &ts };
+    for out in [
+        tsq::render::tree::tree(&named, tsq::render::Style::new(true)),
+        tsq::render::tree::text(&named),
+        tsq::render::markdown::markdown(&named),
+        tsq::render::html::html(&[named]),
+    ] {
+        assert!(out.contains("Restart") && out.contains("V119"), "{out:.200}");
+    }
+    // Mermaid cuts long conditions.
+    let chart = tsq::render::mermaid::mermaid(&named);
+    assert!(chart.contains("Restart") && chart.contains("…"), "{chart:.200}");
+}
