@@ -14,8 +14,9 @@ pub fn summary_line(s: &Summary) -> String {
     )
 }
 
+/// A value in quotes (`(none)` when absent); the lines of a multi-line value are indented.
 fn opt(v: Option<&String>) -> String {
-    v.map_or_else(|| "(none)".to_owned(), |s| format!("{s:?}"))
+    v.map_or_else(|| "(none)".to_owned(), |s| format!("\"{}\"", s.replace("\r\n", "\n").replace('\n', "\n        ")))
 }
 
 /// A detail as one line of text (scripts add their diff lines separately).
@@ -27,7 +28,7 @@ fn describe(d: &Detail, c: Option<&NodeChange>) -> String {
             Some((o, n)) => format!("moved from {} to {}", where_(o), where_(n)),
             None => "moved".to_owned(),
         },
-        Detail::Renamed { before, after } => format!("renamed {before:?} → {after:?}"),
+        Detail::Renamed { before, after } => format!("renamed \"{before}\" → \"{after}\""),
         Detail::Enabled => "enabled".to_owned(),
         Detail::Disabled => "disabled".to_owned(),
         Detail::Attribute { name, before, after } | Detail::Property { name, before, after } => {
@@ -58,7 +59,7 @@ fn cond(v: Option<&String>) -> String {
 }
 
 fn where_(p: &Place) -> String {
-    let parent = if p.parent.is_empty() { "(top level)".to_owned() } else { format!("{:?}", p.parent) };
+    let parent = if p.parent.is_empty() { "(top level)".to_owned() } else { format!("\"{}\"", p.parent) };
     format!("{parent} position {}", p.position)
 }
 
@@ -127,7 +128,7 @@ fn md_describe(d: &Detail, c: Option<&NodeChange>) -> String {
     let code = |v: Option<&String>| match v {
         None => "(none)".to_owned(),
         Some(s) if s.is_empty() => "(empty)".to_owned(),
-        Some(s) => md_code(s),
+        Some(s) => s.lines().map(md_code).collect::<Vec<_>>().join("<br>"),
     };
     let place = |p: &Place| {
         let parent = if p.parent.is_empty() { "the top level".to_owned() } else { md_code(&p.parent) };
