@@ -559,28 +559,38 @@ fn synthetic_edits_give_exactly_the_expected_change() {
 #[test]
 fn a_changed_package_id_is_one_reference_change() {
     let Some((corpus, _)) = support::corpus_or_skip("a_changed_package_id_is_one_reference_change") else { return };
-    let path = corpus.join("keithga-DeployShared/Source/MDT2013/SCCM/SCCM_Client.xml");
-    let e = Editable::new(&std::fs::read(path).unwrap());
-    let seq = &e.seq;
-    // The first step with a `PackageID` variable: its ID, replaced inside that step only.
-    let all = nodes(seq);
-    let (step, id) = all
-        .iter()
-        .filter(|n| !n.is_group)
-        .find_map(|n| {
+    let mut edited_files = 0;
+    for rel in [
+        "keithga-DeployShared/Source/MDT2013/SCCM/SCCM_Client.xml",
+        "gwblok-garytown/ConfigMgr/Baselines/CVE-2023-24932/KB5025885 - Remediation.zip.extracted/SMS_TaskSequencePackage/2CM00010/object.xml",
+        "2pintsoftware-2Pint-OSDToolkit/Module- 2Pint Software OSD Toolkit Phase 3 24.08.14.zip.extracted/SMS_TaskSequencePackage/PS100159/object.xml",
+    ] {
+        let e = Editable::new(&std::fs::read(corpus.join(rel)).unwrap());
+        let seq = &e.seq;
+        // The first step with a package-ID variable: its ID, replaced inside that step only (in
+        // the variable and the `<action>` switch ConfigMgr generates from it).
+        let all = nodes(seq);
+        let found = all.iter().filter(|n| !n.is_group).find_map(|n| {
             let s = &seq[n.range.clone()];
-            let at = s.find("<variable name=\"PackageID\"")?;
+            let at = s.find("PackageID\" property=")?;
             let v = &s[at..];
             let v = &v[v.find('>')? + 1..];
             let id = &v[..v.find('<')?];
             (id.len() == 8 && !id.contains('%')).then(|| (n, id.to_owned()))
-        })
-        .unwrap();
-    let block = seq[step.range.clone()].replace(&id, "ZZZ00001");
-    let edited = format!("{}{block}{}", &seq[..step.range.start], &seq[step.range.end..]);
-    let d = diff_bytes(&e.original(), &e.with(&edited));
-    let c = only_change("package ID", &d);
-    assert_eq!(c.changes, vec![Detail::References { removed: vec![id.to_ascii_uppercase()], added: vec!["ZZZ00001".to_owned()] }]);
+        });
+        let Some((step, id)) = found else { continue };
+        let block = seq[step.range.clone()].replace(&id, "ZZZ00001");
+        let edited = format!("{}{block}{}", &seq[..step.range.start], &seq[step.range.end..]);
+        let d = diff_bytes(&e.original(), &e.with(&edited));
+        let c = only_change(&format!("{rel}: package ID of {}", step.path), &d);
+        assert_eq!(
+            c.changes,
+            vec![Detail::References { removed: vec![id.to_ascii_uppercase()], added: vec!["ZZZ00001".to_owned()] }],
+            "{rel}"
+        );
+        edited_files += 1;
+    }
+    assert!(edited_files >= 2, "files with a package-ID step: {edited_files}");
 }
 
 // ---------------------------------------------------------------------------------------------
