@@ -263,6 +263,7 @@ fn corpus_version_pairs_agree_with_an_independent_walk() {
             "{label} reversed"
         );
     }
+    eprintln!("{} version pairs, {differing} with differences; change kinds seen: {kinds:?}", pairs.len());
     assert!(differing * 2 >= pairs.len(), "most version pairs differ: {differing} of {}", pairs.len());
     for k in ["added", "removed", "attribute", "condition", "variable", "property"] {
         assert!(kinds.contains(k), "the corpus pairs show a `{k}` change: {kinds:?}");
@@ -591,6 +592,35 @@ fn a_changed_package_id_is_one_reference_change() {
         edited_files += 1;
     }
     assert!(edited_files >= 2, "files with a package-ID step: {edited_files}");
+}
+
+#[test]
+fn an_edited_embedded_script_is_one_line_diff() {
+    use base64::Engine as _;
+    let Some((corpus, _)) = support::corpus_or_skip("an_edited_embedded_script_is_one_line_diff") else { return };
+    let rel = "gwblok-garytown/ConfigMgr/Baselines/CVE-2023-24932/KB5025885 - Remediation.zip.extracted/SMS_TaskSequencePackage/2CM00010/object.xml";
+    let e = Editable::new(&std::fs::read(corpus.join(rel)).unwrap());
+    let seq = &e.seq;
+    let head = "property=\"SourceScript\">";
+    let start = seq.find(head).unwrap() + head.len();
+    let end = start + seq[start..].find('<').unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(&seq[start..end]).unwrap();
+    assert!(bytes.starts_with(b"\xFF\xFE"), "the console stores UTF-16LE with a BOM");
+    let units: Vec<u16> = bytes[2..].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+    let script = String::from_utf16(&units).unwrap();
+    // Change the second line, keeping the line ends as they are.
+    let second = script.split_inclusive('\n').nth(1).unwrap().to_owned();
+    let changed = script.replacen(&second, &format!("# edited by tsq test{}", if second.ends_with("\r\n") { "\r\n" } else { "\n" }), 1);
+    let mut encoded = vec![0xFF, 0xFE];
+    encoded.extend(changed.encode_utf16().flat_map(u16::to_le_bytes));
+    let edited = format!("{}{}{}", &seq[..start], base64::engine::general_purpose::STANDARD.encode(encoded), &seq[end..]);
+    let c = only_change("script", &diff_bytes(&e.original(), &e.with(&edited)));
+    let [Detail::Script { name, diff }] = &c.changes[..] else { panic!("{:#?}", c.changes) };
+    assert_eq!(name, "OSDRunPowerShellScriptSourceScript");
+    let added: Vec<&str> = diff.lines().filter(|l| l.starts_with('+') && !l.starts_with("+++")).collect();
+    let removed: Vec<&str> = diff.lines().filter(|l| l.starts_with('-') && !l.starts_with("---")).collect();
+    assert_eq!(added, ["+# edited by tsq test"], "{diff}");
+    assert_eq!(removed, [format!("-{}", second.trim_end_matches(['\r', '\n']))], "{diff}");
 }
 
 // ---------------------------------------------------------------------------------------------
