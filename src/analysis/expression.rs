@@ -32,7 +32,7 @@ pub fn readable(roots: &[&CondNode]) -> String {
 /// One operand; `nested` asks for parentheses around a compound operand.
 fn operand(n: &CondNode, nested: bool) -> String {
     let mut out = String::new();
-    // An explicit stack would be safer for depth, but the model limits nesting to 256 levels.
+    // Recursive: the model refuses conditions nested deeper than `MAX_DEPTH` (256) levels.
     write_node(n, nested, &mut out);
     out
 }
