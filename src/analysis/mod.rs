@@ -2,5 +2,7 @@
 //! catalogue, condition structure and the references steps make. Not rules themselves.
 
 pub mod conditions;
+pub mod expression;
 pub mod references;
+pub mod secrets;
 pub mod step_types;

@@ -2,10 +2,12 @@
 //! change", 2 usage error, unreadable path, broken config or internal error).
 
 mod check;
+mod diff;
 mod dump;
 mod fix;
 mod fmt;
 mod rules;
+mod show;
 
 use crate::container::{Format, LayoutCache, Loaded, load_bytes, load_path};
 use crate::inputs::Input;
@@ -55,6 +57,10 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Print a rule's documentation.
     Explain(rules::ExplainArgs),
+    /// Show the semantic difference of two task sequences (exit 0 same, 1 different, 2 error).
+    Diff(diff::DiffArgs),
+    /// Render a task sequence as a tree, text, Markdown, HTML or a Mermaid flowchart.
+    Show(show::ShowArgs),
 }
 
 /// Run tsq with `args` (the first is the program name); returns the exit code.
@@ -80,6 +86,8 @@ where
         Command::Fmt(a) => fmt::run(&a, out, err),
         Command::Rules(a) => rules::list(&a, out),
         Command::Explain(a) => rules::explain(&a, out, err),
+        Command::Diff(a) => diff::run(&a, out, err),
+        Command::Show(a) => show::run(&a, out, err),
     };
     result.unwrap_or_else(|e| {
         let _ = writeln!(err, "tsq: cannot write output: {e}");

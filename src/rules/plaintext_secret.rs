@@ -2,6 +2,7 @@
 //! variable or in a command line. The secret itself is never printed.
 
 use super::{Category, Ctx, Rule, RuleMeta};
+use crate::analysis::secrets::is_secret_var;
 use crate::diagnostic::Severity;
 use crate::model::Value;
 use crate::span::{Span, unescape};
@@ -17,17 +18,8 @@ static META: RuleMeta = RuleMeta {
     docs: include_str!("../../rules/plaintext-secret.md"),
 };
 
-/// Secret variables that do not end in `Password`.
-const SECRETS: &[&str] = &["OSDBitLockerPIN", "OSDProductKey", "OSDUpgradeOsProductKey"];
-/// Variables ending in `Password` that hold options, not passwords.
-const NOT_SECRETS: &[&str] = &["OSDRandomAdminPassword", "OSDBitLockerCreateRecoveryPassword"];
 /// Variables holding command lines.
 const COMMAND_VARS: &[&str] = &["CommandLine", "OSDRunPowerShellScriptParameters"];
-
-fn is_secret_var(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    (lower.ends_with("password") && !NOT_SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name))) || SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name))
-}
 
 /// Whether a value is a literal (not `%var%`, `$var`, `*`, a sub-expression or empty).
 fn literal(value: &str) -> bool {
