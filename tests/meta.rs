@@ -108,3 +108,13 @@ fn shipped_docs_cite_no_internal_notes() {
         assert!(used.contains(&i), "{file} no longer contains the allowed text `{allowed}`; drop it from ALLOWED_NOTES");
     }
 }
+
+#[test]
+fn every_doc_names_its_rules_fix() {
+    for r in RULES {
+        let m = r.meta();
+        let line = m.docs.lines().find(|l| l.starts_with("Fix: ")).unwrap_or_else(|| panic!("rules/{}.md has no `Fix:` line", m.name));
+        let kind = line.trim_start_matches("Fix: ").split("**").nth(1).unwrap_or("");
+        assert_eq!(kind, r.fix_kind().name(), "rules/{}.md says `{line}`", m.name);
+    }
+}
