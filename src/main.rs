@@ -7,6 +7,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
+    // Standard error is not held locked: the progress line is drawn from worker threads.
+    let mut stderr = std::io::stderr();
     std::process::ExitCode::from(tsq::cli::run(std::env::args_os(), &mut stdout, &mut stderr))
 }

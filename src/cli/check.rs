@@ -1,16 +1,17 @@
 //! `tsq check`: lint files in parallel and report.
 
 use super::fix::{FixMode, fix_input};
+use super::progress::Progress;
 use super::{EXIT_ERROR, EXIT_FINDINGS, ReadArgs, input_path, read_bytes};
 use crate::fix::Applicability;
 use crate::inputs::{Input, expand};
 use crate::inventory::Inventory;
 use crate::lint::FileResult;
-use crate::report::Unreadable;
 use crate::report::options::{ReportArgs, finish, rules_that_ran};
+use crate::report::{OutputFormat, Unreadable};
 use crate::workspace::{Options, Workspace};
 use rayon::prelude::*;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 /// Arguments of `tsq check`.
@@ -48,6 +49,15 @@ pub(crate) struct CheckArgs {
     diff: bool,
     #[command(flatten)]
     report: ReportArgs,
+}
+
+/// Counts a file as done when dropped, however its check ended.
+struct Done<'a>(&'a Progress);
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        self.0.inc();
+    }
 }
 
 /// `n` and the noun, plural when `n` is not 1.
@@ -103,6 +113,8 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     let fixing = (args.fix || args.fix_only || args.diff)
         .then_some(FixMode { min: if args.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe }, write: !args.diff });
     let fixes = std::sync::Mutex::new(Vec::new());
+    let for_people = matches!(args.report.format, OutputFormat::Human | OutputFormat::Concise);
+    let progress = Progress::new(inputs.len(), for_people && std::io::stderr().is_terminal());
     let outcomes: Vec<Result<Vec<FileResult>, String>> = inputs
         .par_iter()
         .map(|input| {
@@ -113,6 +125,7 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
             if (walked || args.force_exclude) && workspace.is_excluded(&path).map_err(|e| e.to_string())? {
                 return Ok(Vec::new());
             }
+            let _done = Done(&progress);
             if let Some(mode) = fixing {
                 let (results, fixed) = fix_input(&workspace, input, mode)?;
                 fixes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(fixed);
@@ -127,6 +140,7 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
             }
         })
         .collect();
+    progress.finish();
     let mut results = Vec::new();
     for (o, input) in outcomes.into_iter().zip(&inputs) {
         match o {

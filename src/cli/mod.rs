@@ -6,6 +6,7 @@ mod diff;
 mod dump;
 mod fix;
 mod fmt;
+mod progress;
 mod rules;
 mod show;
 
