@@ -54,6 +54,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Print a rule's documentation.
     Explain(rules::ExplainArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 /// Run tsq with `args` (the first is the program name); returns the exit code.
@@ -77,11 +79,26 @@ where
         Command::Fmt(a) => fmt::run(&a, out, err),
         Command::Rules(a) => rules::list(&a, out),
         Command::Explain(a) => rules::explain(&a, out, err),
+        Command::Lsp => lsp(err),
     };
     result.unwrap_or_else(|e| {
         let _ = writeln!(err, "tsq: cannot write output: {e}");
         EXIT_ERROR
     })
+}
+
+/// `tsq lsp`: 0 after `shutdown` and `exit`, 1 after `exit` alone (as the protocol asks), 2 when
+/// the session could not start or broke.
+fn lsp(err: &mut dyn Write) -> std::io::Result<u8> {
+    match crate::lsp::run() {
+        Ok(crate::lsp::Ending::Clean) => Ok(EXIT_OK),
+        Ok(crate::lsp::Ending::Abrupt) => Ok(EXIT_FINDINGS),
+        Ok(crate::lsp::Ending::Broken) => Ok(EXIT_ERROR),
+        Err(e) => {
+            writeln!(err, "{e}")?;
+            Ok(EXIT_ERROR)
+        }
+    }
 }
 
 /// Read one input into loaded task sequences; `Err` is a one-sentence message for stderr.
