@@ -79,7 +79,7 @@ where
         Command::Fmt(a) => fmt::run(&a, out, err),
         Command::Rules(a) => rules::list(&a, out),
         Command::Explain(a) => rules::explain(&a, out, err),
-        Command::Lsp => lsp(err),
+        Command::Lsp => lsp(out, err),
     };
     result.unwrap_or_else(|e| {
         let _ = writeln!(err, "tsq: cannot write output: {e}");
@@ -89,8 +89,8 @@ where
 
 /// `tsq lsp`: 0 after `shutdown` and `exit`, 1 after `exit` alone (as the protocol asks), 2 when
 /// the session could not start or broke.
-fn lsp(err: &mut dyn Write) -> std::io::Result<u8> {
-    match crate::lsp::run() {
+fn lsp(out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
+    match crate::lsp::run(out) {
         Ok(crate::lsp::Ending::Clean) => Ok(EXIT_OK),
         Ok(crate::lsp::Ending::Abrupt) => Ok(EXIT_FINDINGS),
         Ok(crate::lsp::Ending::Broken) => Ok(EXIT_ERROR),
