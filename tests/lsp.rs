@@ -112,7 +112,8 @@ impl Client {
 
     /// The next diagnostics published for `uri` at `version`.
     fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let m = self.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri && m["params"]["version"] == version);
+        let m = self
+            .wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri && m["params"]["version"] == version);
         m["params"]["diagnostics"].as_array().unwrap().clone()
     }
 
@@ -231,7 +232,9 @@ fn files(test: &str) -> Option<Files> {
     let f = Files {
         raw: corpus.join("microsoft-configmgr-hub/objects/TaskSequence/IPU - Citrix VDA and Windows 10.xml"),
         mdt: corpus.join("keithga-DeployShared/Source/MDT2013U1.0/Templates/Server.xml"),
-        object: corpus.join("DeploymentResearch-DRFiles/Scripts/TaskSequences/BIOS-Update-TS.zip.extracted/SMS_TaskSequencePackage/PS10026F/object.xml"),
+        object: corpus.join(
+            "DeploymentResearch-DRFiles/Scripts/TaskSequences/BIOS-Update-TS.zip.extracted/SMS_TaskSequencePackage/PS10026F/object.xml",
+        ),
         minified: corpus.join("microsoft-configmgr-hub-firstparty/objects/TaskSequence/How to use Chassis Type Queries.xml"),
     };
     for p in [&f.raw, &f.mdt, &f.object, &f.minified] {
@@ -591,4 +594,31 @@ fn exit_without_shutdown_is_an_error_exit() {
     c.notify("initialized", json!({}));
     c.notify("exit", Value::Null);
     assert_eq!(wait_exit(&mut c.child).code(), Some(1));
+}
+
+#[test]
+fn a_five_megabyte_document_does_not_block_requests() {
+    let Some(f) = files("a_five_megabyte_document_does_not_block_requests") else { return };
+    let text = std::fs::read_to_string(&f.mdt).unwrap();
+    let (a, b) = (text.find("<group").unwrap(), text.rfind("</group>").unwrap() + "</group>".len());
+    let mut big = String::from("<sequence version=\"3.10\">\n");
+    while big.len() < 5 << 20 {
+        big.push_str(&text[a..b]);
+        big.push('\n');
+    }
+    big.push_str("</sequence>\n");
+    let (mut c, _) = Client::init(&support::root(), utf16());
+    let u = "untitled:big.xml";
+    let started = Instant::now();
+    c.open(u, &big);
+    let r = c.request("textDocument/hover", json!({ "textDocument": { "uri": u }, "position": { "line": 1, "character": 3 } }));
+    let hover = started.elapsed();
+    assert!(r.get("error").is_none());
+    let published = c.backlog.iter().any(|m| m["method"] == "textDocument/publishDiagnostics");
+    assert!(!published, "the hover was answered while the check ran");
+    let diags = c.diagnostics(u, 1);
+    let checked = started.elapsed();
+    eprintln!("5 MB document: hover answered after {hover:?}, diagnostics after {checked:?} ({} findings)", diags.len());
+    assert!(!diags.is_empty());
+    c.shutdown();
 }

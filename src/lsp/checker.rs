@@ -11,7 +11,7 @@ use crate::workspace::Workspace;
 use crossbeam_channel::{Receiver, Sender};
 use lsp_types::Uri;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// One version of one document to check.
@@ -53,16 +53,20 @@ pub struct Findings {
 #[derive(Debug)]
 pub enum Failure {
     /// The configuration that applies is broken.
-    Config {
-        /// The config file's URI.
-        uri: Option<Uri>,
-        /// The diagnostic for the config file.
-        on_config: lsp_types::Diagnostic,
-        /// The diagnostic for the document.
-        on_document: lsp_types::Diagnostic,
-    },
+    Config(Box<BrokenConfig>),
     /// The check panicked (a bug in tsq); the message is for the log.
     Panic(String),
+}
+
+/// A broken configuration's diagnostics.
+#[derive(Debug)]
+pub struct BrokenConfig {
+    /// The config file's URI.
+    pub uri: Option<Uri>,
+    /// The diagnostic for the config file.
+    pub on_config: lsp_types::Diagnostic,
+    /// The diagnostic for the document.
+    pub on_document: lsp_types::Diagnostic,
 }
 
 /// The handle to the worker thread.
@@ -113,15 +117,7 @@ fn work(rx: &Receiver<Job>, cx: &Context, outcomes: &Sender<Outcome>) {
 
 /// Check one job, catching a panic.
 fn check(job: Job, cx: &Context) -> Outcome {
-    let run = || -> Result<Findings, Failure> {
-        let excluded = cx.workspace.is_excluded(&job.path).map_err(|e| config_failure(&e, cx.enc))?;
-        if excluded {
-            return Ok(Findings { diagnostics: Vec::new(), findings: Vec::new() });
-        }
-        let results = cx.workspace.check_text(&job.path, &job.text).map_err(|e| config_failure(&e, cx.enc))?;
-        let (diagnostics, findings) = diagnostics::convert(results, &job.text, &job.index, cx.enc, &cx.docs);
-        Ok(Findings { diagnostics, findings })
-    };
+    let run = || findings(&cx.workspace, &job.path, &job.text, &job.index, cx.enc, &cx.docs);
     let result = catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|payload| {
         let what = payload
             .downcast_ref::<&str>()
@@ -133,12 +129,31 @@ fn check(job: Job, cx: &Context) -> Outcome {
     Outcome { uri: job.uri, version: job.version, result }
 }
 
+/// Check one version of a document, the contents of `path`, as the worker does (the
+/// configuration that applies, its exclusions, then the engine), and convert the findings for
+/// the client.
+pub fn findings(
+    workspace: &Workspace,
+    path: &Path,
+    text: &str,
+    index: &LineIndex,
+    enc: PositionEncoding,
+    docs: &RuleDocs,
+) -> Result<Findings, Failure> {
+    if workspace.is_excluded(path).map_err(|e| config_failure(&e, enc))? {
+        return Ok(Findings { diagnostics: Vec::new(), findings: Vec::new() });
+    }
+    let results = workspace.check_text(path, text).map_err(|e| config_failure(&e, enc))?;
+    let (diagnostics, findings) = diagnostics::convert(results, text, index, enc, docs);
+    Ok(Findings { diagnostics, findings })
+}
+
 /// The failure of a broken configuration, with its diagnostics.
 fn config_failure(err: &ConfigError, enc: PositionEncoding) -> Failure {
     let text = std::fs::read_to_string(&err.path).unwrap_or_default();
-    Failure::Config {
+    Failure::Config(Box::new(BrokenConfig {
         uri: path_uri(&err.path),
         on_config: diagnostics::config_error(err, &text, enc),
         on_document: diagnostics::config_blocked(err, &text, enc),
-    }
+    }))
 }

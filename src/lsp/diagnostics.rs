@@ -6,7 +6,9 @@ use super::position::{LineIndex, PositionEncoding};
 use crate::config::ConfigError;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::FileResult;
-use lsp_types::{CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Location, NumberOrString, Position, Range, Uri};
+use lsp_types::{
+    CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Location, NumberOrString, Position, Range, Uri,
+};
 use std::path::Path;
 
 /// Where rule documentation is linked from (`codeDescription.href`): a base URI that

@@ -100,7 +100,9 @@ fn variable_text(name: &str) -> Option<String> {
         let who = match v.set_by {
             variables::SetBy::Engine => "read-only: the task sequence engine sets it",
             variables::SetBy::EngineOverridable => "set by the task sequence engine; a task sequence may set it too",
-            variables::SetBy::You => "you set it (a collection or device variable, or a Set Task Sequence Variable step); the engine reads it",
+            variables::SetBy::You => {
+                "you set it (a collection or device variable, or a Set Task Sequence Variable step); the engine reads it"
+            }
         };
         parts.push(format!("**`{}`**: built-in task sequence variable, {who}.\n\n{}", v.name, v.summary));
     }
@@ -132,7 +134,9 @@ mod tests {
     fn words_are_explained() {
         let t = r#"<!-- tsq-ignore empty-group: x --><step type="SMS_TaskSequence_PartitionDiskAction">%_SMSTSInWinPE% OSDComputerName CommandLine"#;
         assert!(at(t, "empty-group").is_some_and(|m| m.contains("`empty-group`") && m.contains("structure")));
-        assert!(at(t, "SMS_TaskSequence_Partition").is_some_and(|m| m.contains("Format and Partition Disk") && m.contains("Windows PE only")));
+        assert!(
+            at(t, "SMS_TaskSequence_Partition").is_some_and(|m| m.contains("Format and Partition Disk") && m.contains("Windows PE only"))
+        );
         assert!(at(t, "_SMSTSInWinPE").is_some_and(|m| m.contains("read-only")));
         assert!(at(t, "OSDComputerName").is_some_and(|m| m.contains("you set it")));
         assert!(at(t, "CommandLine").is_some_and(|m| m.contains("Run Command Line")));

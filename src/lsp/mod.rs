@@ -7,9 +7,9 @@
 //! synchronous and CPU-bound, so plain threads and channels fit it better than an async runtime.
 
 mod actions;
-mod checker;
-mod diagnostics;
-mod documents;
+pub mod checker;
+pub mod diagnostics;
+pub mod documents;
 mod hover;
 pub mod position;
 mod server;
@@ -20,9 +20,9 @@ mod variables;
 pub use server::Ending;
 
 use lsp_server::{Connection, Message};
-use std::io::Write;
 use lsp_types::InitializeParams;
 use position::PositionEncoding;
+use std::io::Write;
 
 /// Serve one client that speaks on standard input and is answered on `out` (the command line's
 /// standard output, which the caller holds) until it exits; `Err` is a one-sentence message for
@@ -53,12 +53,8 @@ fn serve(conn: &Connection) -> Result<Ending, String> {
     let (id, params) = conn.initialize_start().map_err(|e| format!("tsq lsp: {e}"))?;
     let params: InitializeParams = serde_json::from_value(params).map_err(|e| format!("tsq lsp: invalid initialize request: {e}"))?;
     let enc = PositionEncoding::negotiate(params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_deref()));
-    let rule_docs = params
-        .initialization_options
-        .as_ref()
-        .and_then(|o| o.get("ruleDocsUrl"))
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_owned);
+    let rule_docs =
+        params.initialization_options.as_ref().and_then(|o| o.get("ruleDocsUrl")).and_then(serde_json::Value::as_str).map(str::to_owned);
     let server = server::Server::new(conn, &params, enc, diagnostics::RuleDocs::new(rule_docs));
     let result = serde_json::json!({
         "capabilities": server::capabilities(enc, server.pulls()),

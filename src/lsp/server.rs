@@ -2,7 +2,7 @@
 //! (debounced after a change) and answers requests. Nothing slow runs on this thread: checks run
 //! on the [`Checker`]'s worker, outlines and code actions on a thread of their own.
 
-use super::checker::{Checker, Failure, Job, Outcome};
+use super::checker::{BrokenConfig, Checker, Failure, Job, Outcome};
 use super::diagnostics::RuleDocs;
 use super::documents::{Checked, Document, uri_path};
 use super::position::PositionEncoding;
@@ -13,9 +13,9 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestI
 use lsp_types::notification::{self as n, Notification as _};
 use lsp_types::request::{self as r, Request as _};
 use lsp_types::{
-    DocumentDiagnosticReport, DocumentDiagnosticReportResult, FullDocumentDiagnosticReport, InitializeParams,
-    MessageType, PublishDiagnosticsParams, RelatedFullDocumentDiagnosticReport,
-    RelatedUnchangedDocumentDiagnosticReport, UnchangedDocumentDiagnosticReport, Uri,
+    DocumentDiagnosticReport, DocumentDiagnosticReportResult, FullDocumentDiagnosticReport, InitializeParams, MessageType,
+    PublishDiagnosticsParams, RelatedFullDocumentDiagnosticReport, RelatedUnchangedDocumentDiagnosticReport,
+    UnchangedDocumentDiagnosticReport, Uri,
 };
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -71,12 +71,8 @@ impl<'a> Server<'a> {
         let caps = &params.capabilities;
         let pull = caps.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some());
         let refresh = caps.workspace.as_ref().and_then(|w| w.diagnostic.as_ref()).and_then(|d| d.refresh_support).unwrap_or(false);
-        let watch = caps
-            .workspace
-            .as_ref()
-            .and_then(|w| w.did_change_watched_files.as_ref())
-            .and_then(|d| d.dynamic_registration)
-            .unwrap_or(false);
+        let watch =
+            caps.workspace.as_ref().and_then(|w| w.did_change_watched_files.as_ref()).and_then(|d| d.dynamic_registration).unwrap_or(false);
         let workspace = Arc::new(Workspace::new(crate::workspace::Options::default()));
         let (tx, outcomes) = crossbeam_channel::unbounded();
         let checker = Checker::spawn(Arc::clone(&workspace), enc, docs, tx);
@@ -348,7 +344,8 @@ impl<'a> Server<'a> {
         }
         let (diagnostics, findings) = match outcome.result {
             Ok(f) => (f.diagnostics, f.findings),
-            Err(Failure::Config { uri, on_config, on_document }) => {
+            Err(Failure::Config(broken)) => {
+                let BrokenConfig { uri, on_config, on_document } = *broken;
                 if let Some(uri) = uri {
                     self.broken_configs.insert(uri.clone());
                     self.publish(uri, vec![on_config], None);
@@ -429,8 +426,8 @@ fn is_config(path: &std::path::Path) -> bool {
 pub fn capabilities(enc: PositionEncoding, pull: bool) -> lsp_types::ServerCapabilities {
     use lsp_types::{
         CodeActionKind, CodeActionOptions, CodeActionProviderCapability, DiagnosticOptions, DiagnosticServerCapabilities,
-        HoverProviderCapability, OneOf, SaveOptions, TextDocumentSyncCapability, TextDocumentSyncKind,
-        TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+        HoverProviderCapability, OneOf, SaveOptions, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+        TextDocumentSyncSaveOptions,
     };
     lsp_types::ServerCapabilities {
         position_encoding: Some(enc.kind()),
