@@ -3,7 +3,8 @@
 //! edit, index the lines, run the engine through the workspace with the configuration that
 //! applies, and convert the findings to UTF-16 ranges. Inputs: a real 104 KB object.xml, a 1 MB
 //! sequence made of a real MDT template's groups repeated, and a real 1.5 MB object.xml (both
-//! read in place from `../shared/corpus`; the bench is skipped when it is absent).
+//! read in place from `../shared/corpus`; the bench is skipped when it is absent). Beside each,
+//! `engine-only` runs `Workspace::check_text` alone on the same text.
 //!
 //! Run: `cargo bench --bench lsp` (add `-- --quick` for a short run).
 
@@ -25,7 +26,8 @@ use tsq::workspace::{Options, Workspace};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const OBJECT_100K: &str = "gwblok-garytown/OSD/ModelSupportTS-CM2103.zip.extracted/SMS_TaskSequencePackage/PS2009DD/object.xml";
-const OBJECT_1500K: &str = "2pintsoftware-ConfigMgr/Task Sequences/Module- Provision BitLocker.zip.extracted/SMS_TaskSequencePackage/PS100136/object.xml";
+const OBJECT_1500K: &str =
+    "2pintsoftware-ConfigMgr/Task Sequences/Module- Provision BitLocker.zip.extracted/SMS_TaskSequencePackage/PS100136/object.xml";
 const MDT: &str = "LipkeGu-MDT2013/Templates/custom_client_ts_001.xml";
 
 /// A sequence of at least `size` bytes: the MDT template's groups repeated.
@@ -83,6 +85,10 @@ fn main() {
                 let found = findings(&workspace, &doc.path, &doc.text, &doc.index, enc, &docs).unwrap();
                 black_box(found.diagnostics.len())
             });
+        });
+        // The engine alone on the same text, for the server's share of the latency.
+        c.bench_function(&format!("engine-only/{name}"), |b| {
+            b.iter(|| black_box(workspace.check_text(&doc.path, &doc.text).unwrap().len()));
         });
     }
     c.final_summary();
