@@ -334,7 +334,7 @@ fn edits_add_and_remove_findings_and_save_rechecks() {
     // Saving checks again and publishes the same findings.
     c.notify("textDocument/didSave", json!({ "textDocument": { "uri": u } }));
     assert_eq!(lsp_findings(&c.diagnostics(&u, 3)), before);
-    // Versions typed quickly: only the last one's findings are published.
+    // Two versions typed quickly: the last one's findings are published.
     c.change(&u, 4, json!([{ "text": "<sequence version=\"3.10\"><group name=\"A\"/>" }]));
     c.change(&u, 5, json!([{ "text": text }]));
     assert_eq!(lsp_findings(&c.diagnostics(&u, 5)), before);
@@ -385,6 +385,13 @@ fn outline_is_the_models_tree_with_numbers() {
             .collect();
         assert!(expected.len() > 5);
         assert_eq!(got, expected, "{}", path.display());
+        if path == &f.object {
+            let outline: String =
+                got.iter().map(|(name, detail, depth, _)| format!("{}{name}  [{detail}]\n", "  ".repeat(*depth))).collect();
+            insta::with_settings!({ snapshot_path => "../snapshots/lsp", prepend_module_to_snapshot => false, omit_expression => true }, {
+                insta::assert_snapshot!("outline-object-xml", outline);
+            });
+        }
         assert!(got.iter().any(|g| g.3) || path != &f.object, "the export has a disabled step");
     }
     // The object.xml outline points into the CDATA of the outer file.
@@ -434,6 +441,10 @@ fn hover_explains_step_types_variables_and_rules() {
     assert!(partition.contains("**Format and Partition Disk**") && partition.contains("in Windows PE only"), "{partition}");
     let bitlocker = hover_at(&mut c, &u2, &with, "SMS_TaskSequence_EnableBitLockerAction").unwrap();
     assert!(bitlocker.contains("in the full operating system only"), "{bitlocker}");
+    let all = [step, var, rule, partition, bitlocker].join("\n\n---\n\n");
+    insta::with_settings!({ snapshot_path => "../snapshots/lsp", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("hover-texts", all);
+    });
     c.shutdown();
 }
 

@@ -51,14 +51,15 @@ fn in_suppression(text: &str, offset: usize) -> bool {
     !body.contains("-->") && body.trim_start().starts_with("tsq-ignore")
 }
 
-/// A rule's hover.
+/// A rule's hover: its summary as a sentence.
 fn rule_text(meta: &crate::rules::RuleMeta) -> String {
+    let mut chars = meta.summary.chars();
+    let summary: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
     format!(
-        "**`{}`** ({}, {} by default)\n\n{}\n\n`tsq explain {}` prints its documentation.",
+        "**`{}`** ({}, {} by default)\n\n{summary}.\n\n`tsq explain {}` prints its documentation.",
         meta.name,
         meta.category.name(),
         meta.severity.name(),
-        meta.summary,
         meta.name
     )
 }
