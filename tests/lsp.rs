@@ -569,6 +569,12 @@ fn a_broken_tsq_toml_is_a_diagnostic_and_a_fix_is_picked_up() {
     let cleared = c.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri(&toml));
     assert_eq!(cleared["params"]["diagnostics"], json!([]));
     assert_eq!(c.diagnostics(&u, 1), Vec::<Value>::new(), "empty-group is off");
+    // Excluded by the configuration: no diagnostics; not excluded: the three empty groups.
+    for (config, expected) in [("exclude = [\"ts.xml\"]\n", 0), ("", 3)] {
+        std::fs::write(&toml, config).unwrap();
+        c.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": uri(&toml), "type": 2 }] }));
+        assert_eq!(c.diagnostics(&u, 1).len(), expected, "{config:?}");
+    }
     c.shutdown();
 }
 
