@@ -117,16 +117,21 @@ fn work(rx: &Receiver<Job>, cx: &Context, outcomes: &Sender<Outcome>) {
 
 /// Check one job, catching a panic.
 fn check(job: Job, cx: &Context) -> Outcome {
-    let run = || findings(&cx.workspace, &job.path, &job.text, &job.index, cx.enc, &cx.docs);
-    let result = catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|payload| {
-        let what = payload
+    let what = job.path.display().to_string();
+    let result = caught(&what, || findings(&cx.workspace, &job.path, &job.text, &job.index, cx.enc, &cx.docs));
+    Outcome { uri: job.uri, version: job.version, result }
+}
+
+/// Run `f`; a panic becomes [`Failure::Panic`] with a message naming `what` was being checked.
+fn caught<T>(what: &str, f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let why = payload
             .downcast_ref::<&str>()
             .map(|s| (*s).to_owned())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_owned());
-        Err(Failure::Panic(format!("tsq: internal error while checking {}: {what}", job.path.display())))
-    });
-    Outcome { uri: job.uri, version: job.version, result }
+        Err(Failure::Panic(format!("tsq: internal error while checking {what}: {why}")))
+    })
 }
 
 /// Check one version of a document, the contents of `path`, as the worker does (the
@@ -156,4 +161,18 @@ fn config_failure(err: &ConfigError, enc: PositionEncoding) -> Failure {
         on_config: diagnostics::config_error(err, &text, enc),
         on_document: diagnostics::config_blocked(err, &text, enc),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Failure, caught};
+
+    #[test]
+    fn a_panic_in_a_check_becomes_a_failure() {
+        let r: Result<(), Failure> = caught("a.xml", || panic!("index out of bounds"));
+        match r {
+            Err(Failure::Panic(m)) => assert_eq!(m, "tsq: internal error while checking a.xml: index out of bounds"),
+            other => panic!("{other:?}"),
+        }
+    }
 }

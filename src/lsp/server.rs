@@ -454,3 +454,44 @@ pub fn capabilities(enc: PositionEncoding, pull: bool) -> lsp_types::ServerCapab
         ..lsp_types::ServerCapabilities::default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_answering_is_logged_and_answered_with_an_error() {
+        let (conn, client) = Connection::memory();
+        let params = InitializeParams::default();
+        let server = Server::new(&conn, &params, PositionEncoding::Utf16, RuleDocs::new(None));
+        server.answer_later(RequestId::from(7), || -> serde_json::Result<serde_json::Value> { panic!("boom") });
+        let mut logged = false;
+        let mut answered = false;
+        while !(logged && answered) {
+            match client.receiver.recv_timeout(Duration::from_secs(10)) {
+                Ok(Message::Notification(n)) if n.method == "window/logMessage" => logged = true,
+                Ok(Message::Response(r)) => {
+                    assert_eq!(r.id, RequestId::from(7));
+                    assert!(r.response_result.is_err_and(|e| e.code == ErrorCode::InternalError as i32));
+                    answered = true;
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_panicked_check_is_logged_and_the_server_goes_on() {
+        let (conn, client) = Connection::memory();
+        let params = InitializeParams::default();
+        let mut server = Server::new(&conn, &params, PositionEncoding::Utf16, RuleDocs::new(None));
+        let uri: Uri = "file:///tmp/a.xml".parse().unwrap_or_else(|_| unreachable!());
+        server.docs.insert(uri.clone(), Document::new("/tmp/a.xml".into(), 3, "<sequence/>".to_owned()));
+        server.finished(Outcome { uri: uri.clone(), version: 3, result: Err(Failure::Panic("tsq: internal error".to_owned())) });
+        let log = client.receiver.recv_timeout(Duration::from_secs(10));
+        assert!(matches!(log, Ok(Message::Notification(ref n)) if n.method == "window/logMessage"), "{log:?}");
+        let published = client.receiver.recv_timeout(Duration::from_secs(10));
+        assert!(matches!(published, Ok(Message::Notification(ref n)) if n.method == "textDocument/publishDiagnostics"), "{published:?}");
+        assert!(server.docs.get(&uri).is_some_and(|d| d.checked.is_some()), "the version counts as checked");
+    }
+}
