@@ -20,6 +20,7 @@ pub mod identity;
 pub mod inputs;
 pub mod inventory;
 pub mod lint;
+pub mod lsp;
 pub mod model;
 pub mod render;
 pub mod report;

@@ -62,6 +62,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Render a task sequence as a tree, text, Markdown, HTML or a Mermaid flowchart.
     Show(show::ShowArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 /// Run tsq with `args` (the first is the program name); returns the exit code.
@@ -89,6 +91,7 @@ where
         Command::Explain(a) => rules::explain(&a, out, err),
         Command::Diff(a) => diff::run(&a, out, err),
         Command::Show(a) => show::run(&a, out, err),
+        Command::Lsp => lsp(out, err),
     };
     result.unwrap_or_else(|e| {
         let _ = writeln!(err, "tsq: cannot write output: {e}");
@@ -150,6 +153,20 @@ pub(crate) fn read_input(input: &Input, force: Option<Format>, layouts: &LayoutC
         Input::Stdin(_) => {
             let (name, bytes) = read_bytes(input)?;
             Ok(load_bytes(&name, bytes, force))
+        }
+    }
+}
+
+/// `tsq lsp`: 0 after `shutdown` and `exit`, 1 after `exit` alone (as the protocol asks), 2 when
+/// the session could not start or broke.
+fn lsp(out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
+    match crate::lsp::run(out) {
+        Ok(crate::lsp::Ending::Clean) => Ok(EXIT_OK),
+        Ok(crate::lsp::Ending::Abrupt) => Ok(EXIT_FINDINGS),
+        Ok(crate::lsp::Ending::Broken) => Ok(EXIT_ERROR),
+        Err(e) => {
+            writeln!(err, "{e}")?;
+            Ok(EXIT_ERROR)
         }
     }
 }
