@@ -18,6 +18,7 @@ pub mod identity;
 pub mod inputs;
 pub mod inventory;
 pub mod lint;
+pub mod redact;
 pub mod model;
 pub mod report;
 pub mod rules;

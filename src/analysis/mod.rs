@@ -3,4 +3,5 @@
 
 pub mod conditions;
 pub mod references;
+pub mod secrets;
 pub mod step_types;

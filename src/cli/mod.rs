@@ -5,6 +5,8 @@ mod check;
 mod dump;
 mod fix;
 mod fmt;
+mod output;
+mod redact;
 mod rules;
 
 use crate::container::{Format, LayoutCache, Loaded, load_bytes, load_path};
@@ -55,6 +57,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Print a rule's documentation.
     Explain(rules::ExplainArgs),
+    /// Clear the clear-text secrets of a task sequence (-o OUT or --in-place).
+    Redact(redact::RedactArgs),
 }
 
 /// Run tsq with `args` (the first is the program name); returns the exit code.
@@ -80,6 +84,7 @@ where
         Command::Fmt(a) => fmt::run(&a, out, err),
         Command::Rules(a) => rules::list(&a, out),
         Command::Explain(a) => rules::explain(&a, out, err),
+        Command::Redact(a) => redact::run(&a, out, err),
     };
     result.unwrap_or_else(|e| {
         let _ = writeln!(err, "tsq: cannot write output: {e}");
