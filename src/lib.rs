@@ -19,6 +19,7 @@ pub mod inputs;
 pub mod inventory;
 pub mod lint;
 pub mod redact;
+pub mod refs;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -7,6 +7,7 @@ mod fix;
 mod fmt;
 mod output;
 mod redact;
+mod refs;
 mod rules;
 
 use crate::container::{Format, LayoutCache, Loaded, load_bytes, load_path};
@@ -57,6 +58,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Print a rule's documentation.
     Explain(rules::ExplainArgs),
+    /// List the references of task sequences (or recompute their reference lists with --write).
+    Refs(refs::RefsArgs),
     /// Clear the clear-text secrets of a task sequence (-o OUT or --in-place).
     Redact(redact::RedactArgs),
 }
@@ -85,6 +88,7 @@ where
         Command::Rules(a) => rules::list(&a, out),
         Command::Explain(a) => rules::explain(&a, out, err),
         Command::Redact(a) => redact::run(&a, out, err),
+        Command::Refs(a) => refs::run(&a, out, err),
     };
     result.unwrap_or_else(|e| {
         let _ = writeln!(err, "tsq: cannot write output: {e}");
