@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod container;
+pub mod convert;
 pub mod diagnostic;
 pub mod dump;
 pub mod fix;

@@ -2,6 +2,7 @@
 //! change", 2 usage error, unreadable path, broken config or internal error).
 
 mod check;
+mod convert;
 mod dump;
 mod fix;
 mod fmt;
@@ -58,6 +59,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Print a rule's documentation.
     Explain(rules::ExplainArgs),
+    /// Convert a task sequence to a bare sequence, an object.xml, the 2007 package form or JSON.
+    Convert(convert::ConvertArgs),
     /// List the references of task sequences (or recompute their reference lists with --write).
     Refs(refs::RefsArgs),
     /// Clear the clear-text secrets of a task sequence (-o OUT or --in-place).
@@ -88,6 +91,7 @@ where
         Command::Rules(a) => rules::list(&a, out),
         Command::Explain(a) => rules::explain(&a, out, err),
         Command::Redact(a) => redact::run(&a, out, err),
+        Command::Convert(a) => convert::run(&a, out, err),
         Command::Refs(a) => refs::run(&a, out, err),
     };
     result.unwrap_or_else(|e| {
