@@ -58,7 +58,8 @@ pub fn redact(source: &SourceFile, placeholder: &str) -> Result<Redacted, String
     let edits = edits(&ts, &source.text, placeholder);
     let text = apply(&source.text, &edits).map_err(|e| format!("the secrets cannot be cleared: {e}"))?;
     let new = SourceFile { text, ..source.clone() };
-    let back = container::parse(&new, None).map_err(|p| format!("the redacted file would not parse ({}); nothing was written", p.message))?;
+    let back =
+        container::parse(&new, None).map_err(|p| format!("the redacted file would not parse ({}); nothing was written", p.message))?;
     if back.format != ts.format || back.sequence.walk().count() != ts.sequence.walk().count() {
         return Err("the redacted file would hold a different task sequence; nothing was written (this is a bug in tsq)".to_owned());
     }

@@ -408,9 +408,10 @@ fn package_refs_current(pkg: &crate::model::Package, want: &[PackageRef]) -> boo
     let Some(have) = &pkg.references else { return true };
     let text = |v: &Option<crate::model::Value>| v.as_ref().map(|v| v.text().trim().to_owned()).unwrap_or_default();
     have.len() == want.len()
-        && have.iter().zip(want).all(|(h, w)| {
-            text(&h.package) == w.package && text(&h.program) == w.program && text(&h.kind) == w.kind.to_string()
-        })
+        && have
+            .iter()
+            .zip(want)
+            .all(|(h, w)| text(&h.package) == w.package && text(&h.program) == w.program && text(&h.kind) == w.kind.to_string())
 }
 
 /// The edits that bring the lists of `ts` (read from `text`) up to date: `<referenceList>` from
@@ -428,10 +429,9 @@ pub fn write_edits(text: &str, ts: &TaskSequence) -> Result<Vec<crate::writer::E
     if !list_is_current(seq) {
         let entries = reference_list(seq);
         let old = seq.reference_list.and_then(|s| text.get(s.start..s.end).map(|t| (s, t)));
-        let close = old.and_then(|(_, t)| t.find("<reference ").and_then(|i| t.get(i..)).and_then(|t| t.find("/>").map(|j| (t, j)))).map_or(
-            " />",
-            |(t, j)| if t.get(..j).is_some_and(|h| h.ends_with(' ')) { " />" } else { "/>" },
-        );
+        let close = old
+            .and_then(|(_, t)| t.find("<reference ").and_then(|i| t.get(i..)).and_then(|t| t.find("/>").map(|j| (t, j))))
+            .map_or(" />", |(t, j)| if t.get(..j).is_some_and(|h| h.ends_with(' ')) { " />" } else { "/>" });
         let first_child = seq.steps.first().map(|n| n.span.start).into_iter().chain(seq.unknown.first().map(|u| u.span.start));
         let child_indent = first_child.min().and_then(|c| line_indent(text, c)).map(str::to_owned);
         // (where the list goes, its indentation when laid out on lines)
@@ -461,11 +461,7 @@ pub fn write_edits(text: &str, ts: &TaskSequence) -> Result<Vec<crate::writer::E
                 out.push_str(list_indent.as_deref().unwrap_or(""));
             }
             out.push_str("</referenceList>");
-            if old.is_none() && multiline {
-                format!("{nl}{}{out}", list_indent.as_deref().unwrap_or(""))
-            } else {
-                out
-            }
+            if old.is_none() && multiline { format!("{nl}{}{out}", list_indent.as_deref().unwrap_or("")) } else { out }
         };
         let span = if entries.is_empty() && old.is_some() { crate::fix::whole_lines(text, span) } else { span };
         if !(entries.is_empty() && old.is_none()) {
@@ -526,7 +522,8 @@ pub fn write(source: &crate::source::SourceFile, ts: &TaskSequence) -> Result<Op
     }
     let text = crate::writer::apply(&source.text, &edits).map_err(|e| format!("the reference list cannot be written: {e}"))?;
     let new = crate::source::SourceFile { text, ..source.clone() };
-    let back = crate::container::parse(&new, None).map_err(|p| format!("the rewritten file would not parse ({}); nothing was written", p.message))?;
+    let back = crate::container::parse(&new, None)
+        .map_err(|p| format!("the rewritten file would not parse ({}); nothing was written", p.message))?;
     if !list_is_current(&back.sequence) || !without_lists(&back).same(&without_lists(ts)) {
         return Err("rewriting the reference list would change more than the list; nothing was written (this is a bug in tsq)".to_owned());
     }
@@ -535,7 +532,9 @@ pub fn write(source: &crate::source::SourceFile, ts: &TaskSequence) -> Result<Op
     {
         let boot = p.value("BootImageID").map(|v| v.text().into_owned());
         if !package_refs_current(p, &package_references(&back.sequence, boot.as_deref())) {
-            return Err("the package references would not be current after the rewrite; nothing was written (this is a bug in tsq)".to_owned());
+            return Err(
+                "the package references would not be current after the rewrite; nothing was written (this is a bug in tsq)".to_owned()
+            );
         }
     }
     Ok(Some(new.text))

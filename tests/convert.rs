@@ -31,8 +31,18 @@ fn convert(input: &std::path::Path, to: &str, extra: &[&str]) -> Vec<u8> {
     out
 }
 
-const PROPS: &[&str] =
-    &["--name", "Lab & \"Build\" <1>", "--description", "Made offline", "--category", "Lab", "--boot-image", "XYZ00001", "--package-id", "XYZ00042"];
+const PROPS: &[&str] = &[
+    "--name",
+    "Lab & \"Build\" <1>",
+    "--description",
+    "Made offline",
+    "--category",
+    "Lab",
+    "--boot-image",
+    "XYZ00001",
+    "--package-id",
+    "XYZ00042",
+];
 
 #[test]
 fn corpus_round_trips_through_json_raw_and_packages() {
@@ -72,7 +82,10 @@ fn corpus_round_trips_through_json_raw_and_packages() {
         assert_eq!(value("PackageType").as_deref(), Some("4"));
         let refs = pkg.references.as_ref().unwrap();
         assert_eq!(value("ReferencesCount"), Some(refs.len().to_string()));
-        assert!(refs.iter().any(|r| r.package.as_ref().is_some_and(|p| p.text() == "XYZ00001")), "{rel}: the boot image is a package reference");
+        assert!(
+            refs.iter().any(|r| r.package.as_ref().is_some_and(|p| p.text() == "XYZ00001")),
+            "{rel}: the boot image is a package reference"
+        );
         let object_file = tmp.path().join("object.xml");
         std::fs::write(&object_file, &object).unwrap();
         let back = load("back.xml", &convert(&object_file, "raw", &[]));
@@ -81,7 +94,10 @@ fn corpus_round_trips_through_json_raw_and_packages() {
         let legacy = load("legacy.xml", &convert(&raw_file, "sms-package", PROPS));
         assert_eq!(legacy.format, Format::SmsTaskSequencePackage);
         assert!(legacy.sequence.same(&original.sequence), "{rel}: raw → sms-package changed the sequence");
-        assert_eq!(legacy.package.as_ref().and_then(|p| p.value("Name")).map(|v| v.text().into_owned()).as_deref(), Some("Lab & \"Build\" <1>"));
+        assert_eq!(
+            legacy.package.as_ref().and_then(|p| p.value("Name")).map(|v| v.text().into_owned()).as_deref(),
+            Some("Lab & \"Build\" <1>")
+        );
     }
     eprintln!("convert: {n} corpus task sequences round-tripped");
     assert!(n >= 300, "{n}");
@@ -100,7 +116,16 @@ fn packages_made_from_an_example() {
     // The package made offline passes `tsq check`.
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("object.xml");
-    let (code, _, err) = tsq(&["convert", root.join("examples/minified.xml").to_str().unwrap(), "--to", "object-xml", "--name", "M", "-o", file.to_str().unwrap()]);
+    let (code, _, err) = tsq(&[
+        "convert",
+        root.join("examples/minified.xml").to_str().unwrap(),
+        "--to",
+        "object-xml",
+        "--name",
+        "M",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     let (code, out, _) = tsq(&["check", "--format", "concise", file.to_str().unwrap()]);
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&out));

@@ -60,7 +60,11 @@ fn inventory_and_shipped_columns() {
 
 /// The `<referenceList>` entries as comparable strings.
 fn entries(ts: &TaskSequence) -> Vec<String> {
-    ts.sequence.references.iter().map(|r| r.attrs.0.iter().map(|a| format!("{}={}", a.name, a.value.text().to_uppercase())).collect::<Vec<_>>().join(" ")).collect()
+    ts.sequence
+        .references
+        .iter()
+        .map(|r| r.attrs.0.iter().map(|a| format!("{}={}", a.name, a.value.text().to_uppercase())).collect::<Vec<_>>().join(" "))
+        .collect()
 }
 
 fn computed(ts: &TaskSequence) -> BTreeSet<String> {
@@ -82,7 +86,9 @@ fn package_current(ts: &TaskSequence) -> bool {
     let want = tsq::refs::package_references(&ts.sequence, boot.as_deref());
     let t = |v: &Option<tsq::model::Value>| v.as_ref().map(|v| v.text().into_owned()).unwrap_or_default();
     let count_current = pkg.value("ReferencesCount").is_none_or(|c| c.text().trim() == want.len().to_string());
-    count_current && have.len() == want.len() && have.iter().zip(&want).all(|(h, w)| t(&h.package) == w.package && t(&h.program) == w.program && t(&h.kind) == w.kind.to_string())
+    count_current
+        && have.len() == want.len()
+        && have.iter().zip(&want).all(|(h, w)| t(&h.package) == w.package && t(&h.program) == w.program && t(&h.kind) == w.kind.to_string())
 }
 
 fn load(path: &std::path::Path) -> TaskSequence {
@@ -127,6 +133,9 @@ fn write_restores_emptied_corpus_lists() {
         }
         restored += 1;
     }
-    eprintln!("refs --write: {restored} corpus lists restored ({identical} of {} rewrites byte-identical); {inconsistent} lists inconsistent with their steps", restored * 2);
+    eprintln!(
+        "refs --write: {restored} corpus lists restored ({identical} of {} rewrites byte-identical); {inconsistent} lists inconsistent with their steps",
+        restored * 2
+    );
     assert!(restored >= 25, "most corpus lists are consistent ({restored} restored)");
 }

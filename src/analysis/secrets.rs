@@ -45,7 +45,8 @@ pub struct Secret<'a> {
 #[must_use]
 pub fn is_secret_var(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    (lower.ends_with("password") && !NOT_SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name))) || SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name))
+    (lower.ends_with("password") && !NOT_SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name)))
+        || SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// Whether a value is a literal (not `%var%`, `$var`, `*`, a sub-expression or empty).
@@ -140,7 +141,14 @@ pub fn find<'a>(seq: &'a Sequence, text: &str) -> Vec<Secret<'a>> {
                 continue;
             }
             let place = Place::Variable(v.name().to_owned());
-            out.push(Secret { visit: visit.clone(), place, span: v.value.span, value_span: v.value.span, needs_value: false, repeated: false });
+            out.push(Secret {
+                visit: visit.clone(),
+                place,
+                span: v.value.span,
+                value_span: v.value.span,
+                needs_value: false,
+                repeated: false,
+            });
         }
         let mut seen: Vec<String> = Vec::new();
         let sources = node.variables.iter().filter(|v| COMMAND_VARS.iter().any(|n| n.eq_ignore_ascii_case(v.name()))).map(|v| &v.value);

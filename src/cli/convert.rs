@@ -133,7 +133,11 @@ fn load_xml(input: &Input, force: Option<Format>) -> Result<Loaded, String> {
 fn one(loaded: Vec<crate::container::Loaded>) -> Result<Loaded, String> {
     if loaded.len() > 1 {
         let names: Vec<&str> = loaded.iter().map(|l| l.path.as_str()).collect();
-        return Err(format!("the archive holds {} task sequences ({}); unzip it and convert one object.xml", loaded.len(), names.join(", ")));
+        return Err(format!(
+            "the archive holds {} task sequences ({}); unzip it and convert one object.xml",
+            loaded.len(),
+            names.join(", ")
+        ));
     }
     let l = loaded.into_iter().next().ok_or("no task sequence was found")?;
     let (ts, src) = match (l.result, l.source) {

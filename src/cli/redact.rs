@@ -50,7 +50,10 @@ pub(crate) fn run(args: &RedactArgs, out: &mut dyn Write, err: &mut dyn Write) -
         }
     };
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        writeln!(err, "tsq: {name}: zip archives are not redacted; unzip the export and redact its SMS_TaskSequencePackage/<ID>/object.xml")?;
+        writeln!(
+            err,
+            "tsq: {name}: zip archives are not redacted; unzip the export and redact its SMS_TaskSequencePackage/<ID>/object.xml"
+        )?;
         return Ok(EXIT_ERROR);
     }
     let source = match SourceFile::decode(name.clone(), bytes) {

@@ -104,7 +104,9 @@ pub fn is_json(text: &str) -> bool {
 /// the `xml` tree, for comparing a JSON model with the dump of what was rebuilt from it.
 fn semantic(value: &J) -> J {
     match value {
-        J::Object(m) => J::Object(m.iter().filter(|(k, _)| !matches!(k.as_str(), "line" | "column" | "xml")).map(|(k, v)| (k.clone(), semantic(v))).collect()),
+        J::Object(m) => J::Object(
+            m.iter().filter(|(k, _)| !matches!(k.as_str(), "line" | "column" | "xml")).map(|(k, v)| (k.clone(), semantic(v))).collect(),
+        ),
         J::Array(a) => J::Array(a.iter().map(semantic).collect()),
         v => v.clone(),
     }
@@ -118,9 +120,10 @@ pub fn from_json(name: &str, text: &str) -> Result<Source, String> {
         J::Array(items) => return Err(format!("the JSON model holds {} task sequences; convert takes one", items.len())),
         other => other.clone(),
     };
-    let xml = item.get("sequence").and_then(|s| s.get("xml")).ok_or(
-        "the JSON model has no `sequence.xml` tree (it was printed by an older tsq, schemaVersion 1); dump the file again",
-    )?;
+    let xml = item
+        .get("sequence")
+        .and_then(|s| s.get("xml"))
+        .ok_or("the JSON model has no `sequence.xml` tree (it was printed by an older tsq, schemaVersion 1); dump the file again")?;
     let tree = Tree::from_json(xml)?;
     let text = tree.minified();
     let ts = parse_raw(name, &text).map_err(|e| format!("the `xml` tree is not a well-formed sequence: {e}"))?;
@@ -159,7 +162,8 @@ pub fn convert(name: &str, source: &Source, target: Target, opts: PackageOptions
         Target::ObjectXml => (package::object_xml(&source.tree.minified(), &source.sequence, &opts)?, Some(Format::CmObjectXml)),
         Target::SmsPackage => {
             let text = package::sms_package(&source.tree.minified(), &opts);
-            let text = crate::writer::format(&SourceFile::from_text(name, text)).map_err(|e| format!("the package cannot be laid out: {e}"))?;
+            let text =
+                crate::writer::format(&SourceFile::from_text(name, text)).map_err(|e| format!("the package cannot be laid out: {e}"))?;
             (text, Some(Format::SmsTaskSequencePackage))
         }
     };

@@ -77,7 +77,9 @@ pub fn sms_package(sequence_text: &str, opts: &PackageOptions) -> String {
         None => format!("  <{name} />\n"),
     };
     let mut out = String::from("<?xml version=\"1.0\"?>\n");
-    out.push_str("<SmsTaskSequencePackage xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\">\n");
+    out.push_str(
+        "<SmsTaskSequencePackage xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\">\n",
+    );
     out.push_str(&element("BootImageID", &opts.boot_image));
     out.push_str(&element("Category", &opts.category));
     out.push_str("  <DependentProgram />\n");

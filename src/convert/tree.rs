@@ -114,7 +114,9 @@ fn element(text: &str, n: XNode<'_, '_>) -> Item {
         text_items(text, at, end, &mut items);
         let layout = |i: &Item| matches!(i, Item::Text(t) if t.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')));
         let has_markup = items.iter().any(|i| !matches!(i, Item::Text(_) | Item::Cdata(_)));
-        let keep_all = VALUES.contains(&name.as_str()) || !has_markup || items.iter().any(|i| matches!(i, Item::Text(_) | Item::Cdata(_)) && !layout(i));
+        let keep_all = VALUES.contains(&name.as_str())
+            || !has_markup
+            || items.iter().any(|i| matches!(i, Item::Text(_) | Item::Cdata(_)) && !layout(i));
         children = if keep_all { items } else { items.into_iter().filter(|i| !layout(i)).collect() };
     }
     Item::Element { name, attributes, children }
