@@ -539,3 +539,42 @@ pub fn write(source: &crate::source::SourceFile, ts: &TaskSequence) -> Result<Op
     }
     Ok(Some(new.text))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::write;
+    use crate::container::parse;
+    use crate::source::SourceFile;
+
+    const STEP: &str = r#"<step type="SMS_TaskSequence_RunCommandLineAction" name="a"><defaultVarList><variable name="PackageID" property="PackageID">CM100031</variable></defaultVarList></step>"#;
+
+    fn rewrite(text: &str) -> Option<String> {
+        let src = SourceFile::from_text("t.xml", text);
+        let ts = parse(&src, None).unwrap();
+        write(&src, &ts).unwrap()
+    }
+
+    #[test]
+    fn inserts_a_missing_list_in_the_file_layout() {
+        let text = format!("<sequence version=\"3.10\">\r\n  {STEP}\r\n</sequence>");
+        let want = format!(
+            "<sequence version=\"3.10\">\r\n  <referenceList>\r\n    <reference package=\"CM100031\" />\r\n  </referenceList>\r\n  {STEP}\r\n</sequence>"
+        );
+        assert_eq!(rewrite(&text).as_deref(), Some(want.as_str()));
+        assert_eq!(rewrite(&want), None, "a current list is left alone");
+        let minified = format!("<sequence version=\"3.10\">{STEP}</sequence>");
+        let want = format!("<sequence version=\"3.10\"><referenceList><reference package=\"CM100031\" /></referenceList>{STEP}</sequence>");
+        assert_eq!(rewrite(&minified).as_deref(), Some(want.as_str()));
+    }
+
+    #[test]
+    fn replaces_stale_lists_and_removes_empty_ones() {
+        let text = format!("<sequence version=\"3.10\"><referenceList><reference package=\"XYZ00001\"/></referenceList>{STEP}</sequence>");
+        let want = format!("<sequence version=\"3.10\"><referenceList><reference package=\"CM100031\"/></referenceList>{STEP}</sequence>");
+        assert_eq!(rewrite(&text).as_deref(), Some(want.as_str()));
+        let unused = "<sequence version=\"3.10\">\n  <referenceList>\n    <reference package=\"XYZ00001\" />\n  </referenceList>\n  <group name=\"g\" />\n</sequence>";
+        assert_eq!(rewrite(unused).as_deref(), Some("<sequence version=\"3.10\">\n  <group name=\"g\" />\n</sequence>"));
+        let disabled = format!("<sequence version=\"3.10\"><group name=\"g\" disable=\"true\">{STEP}</group></sequence>");
+        assert_eq!(rewrite(&disabled), None, "disabled steps' content is not listed");
+    }
+}
