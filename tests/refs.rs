@@ -139,3 +139,26 @@ fn write_restores_emptied_corpus_lists() {
     );
     assert!(restored >= 25, "most corpus lists are consistent ({restored} restored)");
 }
+
+#[test]
+fn write_refuses_archive_members_and_prints_stdin() {
+    let (code, _, err) = tsq(&["refs", "--write", "examples/export.zip"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("archive members are not rewritten"), "{err}");
+    let text = "<sequence version=\"3.10\"><step type=\"SMS_TaskSequence_RunCommandLineAction\" name=\"a\"><defaultVarList><variable name=\"PackageID\" property=\"PackageID\">CM100031</variable></defaultVarList></step></sequence>";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tsq"))
+        .args(["refs", "--write", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), text.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let written = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        written.starts_with("<sequence version=\"3.10\"><referenceList><reference package=\"CM100031\" /></referenceList><step"),
+        "{written}"
+    );
+}
