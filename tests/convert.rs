@@ -86,6 +86,18 @@ fn corpus_round_trips_through_json_raw_and_packages() {
             refs.iter().any(|r| r.package.as_ref().is_some_and(|p| p.text() == "XYZ00001")),
             "{rel}: the boot image is a package reference"
         );
+        // When the sequence's own list is current, the package made from it is consistent:
+        // `tsq check` finds nothing wrong with its references.
+        if tsq::refs::list_is_current(&original.sequence) {
+            let settings = tsq::lint::Settings::default();
+            let findings: Vec<String> = load_bytes("object.xml", object.clone(), None)
+                .into_iter()
+                .flat_map(|l| tsq::lint::check(l, &settings).diagnostics)
+                .filter(|d| matches!(d.rule, "references-count" | "unused-reference" | "package-type" | "program-flags"))
+                .map(|d| format!("{}: {}", d.rule, d.message))
+                .collect();
+            assert!(findings.is_empty(), "{rel}: the package made offline has findings: {findings:?}");
+        }
         let object_file = tmp.path().join("object.xml");
         std::fs::write(&object_file, &object).unwrap();
         let back = load("back.xml", &convert(&object_file, "raw", &[]));
