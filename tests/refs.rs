@@ -162,3 +162,17 @@ fn write_refuses_archive_members_and_prints_stdin() {
         "{written}"
     );
 }
+
+#[test]
+fn walks_honour_exclude() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("old")).unwrap();
+    let example = std::fs::read(support::root().join("examples/raw-sequence.xml")).unwrap();
+    std::fs::write(dir.path().join("a.xml"), &example).unwrap();
+    std::fs::write(dir.path().join("old/b.xml"), &example).unwrap();
+    std::fs::write(dir.path().join("tsq.toml"), "exclude = [\"old/**\"]\n").unwrap();
+    let (code, out, err) = tsq(&["refs", "--write", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_ne!(std::fs::read(dir.path().join("a.xml")).unwrap(), example, "the walked file is rewritten");
+    assert_eq!(std::fs::read(dir.path().join("old/b.xml")).unwrap(), example, "the excluded file is left alone");
+}

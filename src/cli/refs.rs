@@ -8,6 +8,7 @@ use crate::inputs::{Input, display, expand};
 use crate::inventory::Inventory;
 use crate::refs::{Reference, list_is_current, report};
 use crate::span::LineIndex;
+use crate::workspace::{Options, Workspace};
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
@@ -119,7 +120,19 @@ pub(crate) fn run(args: &RefsArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
     let layouts = LayoutCache::default();
     let mut items = Vec::new();
     let mut first = true;
+    let workspace = Workspace::new(Options::default());
     for input in &inputs {
+        // A walk skips what `exclude` in tsq.toml excludes, as `check` and `fmt` do.
+        if let Input::Walked(p) = input {
+            match workspace.is_excluded(p) {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) => {
+                    writeln!(err, "tsq: {e}")?;
+                    return Ok(EXIT_ERROR);
+                }
+            }
+        }
         let loaded = match read_input(input, args.read.input_format, &layouts) {
             Ok(l) => l,
             Err(msg) => {
