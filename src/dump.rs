@@ -181,12 +181,21 @@ fn package(p: &Package) -> J {
 pub fn task_sequence(path: &str, file_text: &str, ts: &TaskSequence) -> J {
     let pos = Pos { text: file_text, index: LineIndex::new(file_text) };
     let shipped: Vec<J> = ts.shipped.iter().map(|s| json!({ "class": s.class, "id": s.id, "name": s.name, "path": s.path })).collect();
+    let mut seq = sequence(&ts.sequence, &pos);
+    if let J::Object(m) = &mut seq {
+        let tree = crate::convert::tree::of(file_text, ts).map_or(J::Null, |t| t.to_json());
+        m.insert("xml".into(), tree);
+    }
     json!({
         "path": path,
         "format": ts.format.name(),
         "encoding": ts.encoding.label(),
         "package": ts.package.as_ref().map_or(J::Null, package),
         "shipped": shipped,
-        "sequence": sequence(&ts.sequence, &pos),
+        "sequence": seq,
+        "schemaVersion": SCHEMA_VERSION,
     })
 }
+
+/// The version of the JSON model (`docs/json-model.md`): 2 added `sequence.xml` and this key.
+pub const SCHEMA_VERSION: u32 = 2;

@@ -1,14 +1,169 @@
-//! Which variables hold secrets (passwords, PINs, product keys): what `plaintext-secret` checks
-//! and what renderings and the semantic diff mask.
+//! Clear-text secrets in a task sequence: secret step variables (passwords, PINs, product keys)
+//! holding a value, and credentials written into command lines. The `plaintext-secret` rule
+//! reports them; `tsq redact` clears them.
+
+use crate::model::{Sequence, Value, Visit};
+use crate::span::{Span, unescape};
 
 /// Secret variables that do not end in `Password`.
 const SECRETS: &[&str] = &["OSDBitLockerPIN", "OSDProductKey", "OSDUpgradeOsProductKey"];
 /// Variables ending in `Password` that hold options, not passwords.
 const NOT_SECRETS: &[&str] = &["OSDRandomAdminPassword", "OSDBitLockerCreateRecoveryPassword"];
+/// Variables holding command lines.
+const COMMAND_VARS: &[&str] = &["CommandLine", "OSDRunPowerShellScriptParameters"];
 
-/// Whether a variable named `name` holds a secret (case-insensitive).
-pub(crate) fn is_secret_var(name: &str) -> bool {
+/// Where a secret was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// The whole value of a secret variable (its name as written).
+    Variable(String),
+    /// A credential in a command line: the pattern that found it.
+    CommandLine(&'static str),
+}
+
+/// One clear-text secret.
+#[derive(Debug, Clone)]
+pub struct Secret<'a> {
+    /// The step, group or child task sequence holding it.
+    pub visit: Visit<'a>,
+    /// What kind of place it is in.
+    pub place: Place,
+    /// The secret as written in the file, as the rule reports it (a command-line token with its
+    /// quotes).
+    pub span: Span,
+    /// The text to clear: [`Secret::span`] without the quotes around a command-line value.
+    pub value_span: Span,
+    /// Whether the span is a separate command-line token that needs a value once emptied
+    /// (`-Password x` → `-Password ""`).
+    pub needs_value: bool,
+    /// Whether the same secret was already found in this node's command lines (the rule
+    /// reports it once per node; a redaction clears every copy).
+    pub repeated: bool,
+}
+
+/// Whether `name` is a secret variable.
+#[must_use]
+pub fn is_secret_var(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     (lower.ends_with("password") && !NOT_SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name)))
         || SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// Whether a value is a literal (not `%var%`, `$var`, `*`, a sub-expression or empty).
+fn literal(value: &str) -> bool {
+    !value.is_empty() && value != "*" && !value.starts_with(['%', '$', '('])
+}
+
+/// Whitespace-separated tokens of `raw` with their offsets.
+fn tokens(raw: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut rest = raw;
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        let tail = rest.get(start..).unwrap_or("");
+        let len = tail.find(char::is_whitespace).unwrap_or(tail.len());
+        out.push((raw.len() - rest.len() + start, tail.get(..len).unwrap_or("")));
+        rest = tail.get(len..).unwrap_or("");
+    }
+    out
+}
+
+/// A credential in a command line.
+struct Credential {
+    pattern: &'static str,
+    /// The decoded secret.
+    secret: String,
+    /// The raw token (quotes included).
+    span: Span,
+    /// Whether the token stands alone (not glued to a `/p:` switch).
+    token: bool,
+}
+
+/// Credentials in a command line.
+fn credentials(v: &Value) -> Vec<Credential> {
+    let raw = v.raw.as_ref();
+    let lower = unescape(raw).to_ascii_lowercase();
+    let toks = tokens(raw);
+    let mut out = Vec::new();
+    let mut push = |pattern, off: usize, value: &str, token: bool| {
+        let clean = unescape(value);
+        let clean = clean.trim_matches(['"', '\'']);
+        if literal(clean) {
+            let start = (v.span.start + off).min(v.span.end);
+            out.push(Credential {
+                pattern,
+                secret: clean.to_owned(),
+                span: Span::new(start, (start + value.len()).min(v.span.end)),
+                token,
+            });
+        }
+    };
+    for (i, (off, tok)) in toks.iter().enumerate() {
+        let t = tok.to_ascii_lowercase();
+        let next = toks.get(i + 1);
+        if (t.starts_with("/user:") || t.starts_with("/u:")) && lower.contains("net use") {
+            if let Some((o, n)) = next.filter(|(_, n)| !n.starts_with('/')) {
+                push("`net use /user:` password", *o, n, true);
+            }
+        } else if t.starts_with('-') && t.trim_end_matches(':').ends_with("password") {
+            if let Some((o, n)) = next.filter(|(_, n)| !n.starts_with('-')) {
+                push("`-…Password` parameter", *o, n, true);
+            }
+        } else if let Some(head) = ["/password:", "/p:"].iter().find(|h| t.starts_with(**h)) {
+            push("`/p:` or `/password:` argument", off + head.len(), tok.get(head.len()..).unwrap_or(""), false);
+        }
+    }
+    out
+}
+
+/// The span of a raw token without the quotes around it (`"x"`, `'x'`, `&quot;x&quot;`), and
+/// whether it had any.
+fn unquoted(text: &str, span: Span) -> (Span, bool) {
+    let raw = text.get(span.start..span.end).unwrap_or("");
+    for q in ["&quot;", "&apos;", "\"", "'"] {
+        if raw.len() >= 2 * q.len() && raw.starts_with(q) && raw.ends_with(q) {
+            return (Span::new(span.start + q.len(), span.end - q.len()), true);
+        }
+    }
+    (span, false)
+}
+
+/// Every clear-text secret of `seq`, in document order; `text` is the decoded file.
+#[must_use]
+pub fn find<'a>(seq: &'a Sequence, text: &str) -> Vec<Secret<'a>> {
+    let mut out = Vec::new();
+    for visit in seq.walk() {
+        let node = visit.node;
+        for v in node.variables.iter().filter(|v| is_secret_var(v.name())) {
+            let value = v.value.text();
+            let t = value.trim();
+            let single_ref = t.len() > 2 && t.starts_with('%') && t.ends_with('%') && !t.get(1..t.len() - 1).unwrap_or("").contains('%');
+            if t.is_empty() || single_ref {
+                continue;
+            }
+            let place = Place::Variable(v.name().to_owned());
+            out.push(Secret {
+                visit: visit.clone(),
+                place,
+                span: v.value.span,
+                value_span: v.value.span,
+                needs_value: false,
+                repeated: false,
+            });
+        }
+        let mut seen: Vec<String> = Vec::new();
+        let sources = node.variables.iter().filter(|v| COMMAND_VARS.iter().any(|n| n.eq_ignore_ascii_case(v.name()))).map(|v| &v.value);
+        for value in sources.chain(node.action.as_ref()) {
+            for c in credentials(value) {
+                let repeated = seen.contains(&c.secret);
+                if !repeated {
+                    seen.push(c.secret);
+                }
+                let (value_span, quoted) = unquoted(text, c.span);
+                let needs_value = c.token && !quoted;
+                let place = Place::CommandLine(c.pattern);
+                out.push(Secret { visit: visit.clone(), place, span: c.span, value_span, needs_value, repeated });
+            }
+        }
+    }
+    out
 }

@@ -2,11 +2,15 @@
 //! change", 2 usage error, unreadable path, broken config or internal error).
 
 mod check;
+mod convert;
 mod diff;
 mod dump;
 mod fix;
 mod fmt;
+mod output;
 mod progress;
+mod redact;
+mod refs;
 mod rules;
 mod show;
 
@@ -64,6 +68,12 @@ enum Command {
     Show(show::ShowArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp,
+    /// Convert a task sequence to a bare sequence, an object.xml, the 2007 package form or JSON.
+    Convert(convert::ConvertArgs),
+    /// List the references of task sequences (or recompute their reference lists with --write).
+    Refs(refs::RefsArgs),
+    /// Clear the clear-text secrets of a task sequence (-o OUT or --in-place).
+    Redact(redact::RedactArgs),
 }
 
 /// Run tsq with `args` (the first is the program name); returns the exit code.
@@ -92,6 +102,9 @@ where
         Command::Diff(a) => diff::run(&a, out, err),
         Command::Show(a) => show::run(&a, out, err),
         Command::Lsp => lsp(out, err),
+        Command::Redact(a) => redact::run(&a, out, err),
+        Command::Convert(a) => convert::run(&a, out, err),
+        Command::Refs(a) => refs::run(&a, out, err),
     };
     result.unwrap_or_else(|e| {
         let _ = writeln!(err, "tsq: cannot write output: {e}");
