@@ -639,3 +639,51 @@ fn a_five_megabyte_document_does_not_block_requests() {
     assert!(!diags.is_empty());
     c.shutdown();
 }
+
+#[test]
+fn quick_fixes_and_fix_all_safe_remove_their_findings() {
+    let Some(f) = files("quick_fixes_and_fix_all_safe_remove_their_findings") else { return };
+    let (mut c, _) = Client::init(&support::root(), utf16());
+    // An MDT template with two upper-case operators (safe operator-case fixes), made in memory.
+    let text = std::fs::read_to_string(&f.mdt).unwrap().replacen(">equals<", ">Equals<", 2);
+    let u = uri(&f.mdt);
+    c.open(&u, &text);
+    let diags = c.diagnostics(&u, 1);
+    let target = diags.iter().find(|d| d["code"] == "operator-case").expect("an operator-case finding").clone();
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": u }, "range": target["range"], "context": { "diagnostics": [target] } }),
+    );
+    let actions = r["result"].as_array().unwrap();
+    let fix = actions.iter().find(|a| a["title"].as_str().unwrap().starts_with("Fix `operator-case`")).expect("the quick fix");
+    assert_eq!((fix["kind"].as_str(), fix["isPreferred"].as_bool()), (Some("quickfix"), Some(true)));
+    let edits = fix["edit"]["changes"][&u].as_array().unwrap();
+    let fixed = edits.iter().fold(text.clone(), |t, e| apply_edit(&t, e));
+    assert_eq!(fixed.matches(">Equals<").count(), text.matches(">Equals<").count() - 1);
+    c.change(&u, 2, json!([{ "text": fixed }]));
+    let after = c.diagnostics(&u, 2);
+    assert_eq!(
+        after.iter().filter(|d| d["code"] == "operator-case").count(),
+        diags.iter().filter(|d| d["code"] == "operator-case").count() - 1
+    );
+    // Fix all safe: one whole-document edit; no safe-fixable operator-case finding is left, and
+    // no rule gains a finding.
+    let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": u }, "range": whole, "context": { "diagnostics": [], "only": ["source.fixAll"] } }),
+    );
+    let actions = r["result"].as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.tsq");
+    let edit = &actions[0]["edit"]["changes"][&u][0];
+    let all = apply_edit(&fixed, edit);
+    c.change(&u, 3, json!([{ "text": all }]));
+    let last = c.diagnostics(&u, 3);
+    assert_eq!(last.iter().filter(|d| d["code"] == "operator-case").count(), 0);
+    for d in &last {
+        let rule = d["code"].as_str().unwrap();
+        let before = after.iter().filter(|a| a["code"] == rule).count();
+        assert!(last.iter().filter(|x| x["code"] == rule).count() <= before, "{rule} gained findings");
+    }
+}

@@ -1,10 +1,11 @@
-//! Code actions on a range: "suppress `rule` for this step" for each finding there that belongs
-//! to a step. Each kind of action is one function from a finding to actions, so that the fixes
-//! findings will carry can join as another.
+//! Code actions: for each finding on the range, the fix it carries (`quickfix`, preferred when
+//! safe) and "suppress `rule` for this step"; for the whole document, "fix all safe" as a
+//! `source.fixAll.tsq` action. Each kind of action is one function from findings to actions.
 
 use super::position::{LineIndex, PositionEncoding};
 use super::symbols::models;
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Fix};
 use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, Uri, WorkspaceEdit};
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,27 +25,90 @@ pub struct Doc<'a> {
     pub path: &'a Path,
 }
 
-/// The actions for the findings that touch `range`. `findings` are the engine's findings and
-/// `shown` the client's diagnostics for them, in the same order.
+/// The kind of the "fix all safe" action.
 #[must_use]
-pub fn actions(doc: &Doc<'_>, findings: &[Diagnostic], shown: &[lsp_types::Diagnostic], range: Range) -> Vec<CodeActionOrCommand> {
-    let touching: Vec<(&Diagnostic, &lsp_types::Diagnostic)> =
-        findings.iter().zip(shown).filter(|(_, s)| overlaps(s.range, range)).collect();
-    if touching.is_empty() {
-        return Vec::new();
-    }
-    let steps = StepStarts::of(doc);
+pub fn fix_all_kind() -> CodeActionKind {
+    CodeActionKind::new("source.fixAll.tsq")
+}
+
+/// The actions for the findings that touch `range`, and "fix all safe" for the document.
+/// `findings` are the engine's findings and `shown` the client's diagnostics for them, in the
+/// same order; `only` is the kinds the client asked for, if it said.
+#[must_use]
+pub fn actions(
+    doc: &Doc<'_>,
+    findings: &[Diagnostic],
+    shown: &[lsp_types::Diagnostic],
+    range: Range,
+    only: Option<&[CodeActionKind]>,
+) -> Vec<CodeActionOrCommand> {
+    let wants = |kind: &CodeActionKind| only.is_none_or(|o| o.iter().any(|k| kind.as_str().starts_with(k.as_str())));
     let mut out = Vec::new();
-    let mut seen = Vec::new();
-    for (finding, shown) in touching {
-        if let Some(action) = suppress(doc, &steps, finding, shown)
-            && !seen.contains(&action.title)
-        {
-            seen.push(action.title.clone());
-            out.push(CodeActionOrCommand::CodeAction(action));
+    if wants(&CodeActionKind::QUICKFIX) {
+        let touching: Vec<(&Diagnostic, &lsp_types::Diagnostic)> =
+            findings.iter().zip(shown).filter(|(_, s)| overlaps(s.range, range)).collect();
+        for (finding, shown) in &touching {
+            if let Some(action) = quick_fix(doc, finding, shown) {
+                out.push(CodeActionOrCommand::CodeAction(action));
+            }
+        }
+        let steps = StepStarts::of(doc);
+        let mut seen = Vec::new();
+        for (finding, shown) in touching {
+            if let Some(action) = suppress(doc, &steps, finding, shown)
+                && !seen.contains(&action.title)
+            {
+                seen.push(action.title.clone());
+                out.push(CodeActionOrCommand::CodeAction(action));
+            }
         }
     }
+    if wants(&fix_all_kind())
+        && let Some(action) = fix_all(doc, findings)
+    {
+        out.push(CodeActionOrCommand::CodeAction(action));
+    }
     out
+}
+
+/// The edits of `fix` for the client.
+fn edits(doc: &Doc<'_>, fix: &Fix) -> Vec<TextEdit> {
+    fix.edits.iter().map(|e| TextEdit { range: doc.index.range(doc.text, e.span, doc.enc), new_text: e.replacement.clone() }).collect()
+}
+
+/// The fix a finding carries, as a quick fix (preferred when it is safe).
+fn quick_fix(doc: &Doc<'_>, finding: &Diagnostic, shown: &lsp_types::Diagnostic) -> Option<CodeAction> {
+    let fix = finding.fix.as_ref()?;
+    let safe = fix.applicability == Applicability::Safe;
+    let mut title = format!("Fix `{}`: {}", finding.rule, fix.title);
+    if !safe {
+        title.push_str(" (unsafe)");
+    }
+    Some(CodeAction {
+        title,
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![shown.clone()]),
+        edit: Some(WorkspaceEdit { changes: Some(HashMap::from([(doc.uri.clone(), edits(doc, fix))])), ..WorkspaceEdit::default() }),
+        is_preferred: Some(safe),
+        ..CodeAction::default()
+    })
+}
+
+/// Every safe fix of the document that does not overlap another, as one edit of the whole text
+/// (what `tsq check --fix` does in its first round).
+fn fix_all(doc: &Doc<'_>, findings: &[Diagnostic]) -> Option<CodeAction> {
+    let (text, fixed) = crate::fix::apply(doc.text, findings, Applicability::Safe);
+    if fixed.is_empty() {
+        return None;
+    }
+    let end = doc.index.position(doc.text, doc.text.len(), doc.enc);
+    let whole = TextEdit { range: Range::new(lsp_types::Position::new(0, 0), end), new_text: text };
+    Some(CodeAction {
+        title: format!("Fix all safe tsq findings ({})", fixed.len()),
+        kind: Some(fix_all_kind()),
+        edit: Some(WorkspaceEdit { changes: Some(HashMap::from([(doc.uri.clone(), vec![whole])])), ..WorkspaceEdit::default() }),
+        ..CodeAction::default()
+    })
 }
 
 /// Whether two ranges share a position (an empty range touches what it sits in or next to).

@@ -67,6 +67,9 @@ pub fn convert(
         let shift = if text.starts_with('\u{feff}') { text.len().saturating_sub(decoded) } else { 0 };
         for mut d in result.diagnostics {
             d.span = d.span.shift(shift);
+            for e in d.fix.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+                e.span = e.span.shift(shift);
+            }
             lsp.push(to_lsp(&d, index.range(text, d.span, enc), docs));
             findings.push(d);
         }

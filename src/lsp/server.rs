@@ -263,7 +263,7 @@ impl<'a> Server<'a> {
                     let found = checked.as_ref().map_or(&[][..], |c| &c.findings[..]);
                     let shown = checked.as_ref().map_or(&[][..], |c| &c.diagnostics[..]);
                     let doc = actions::Doc { uri: &p.text_document.uri, text: &text, index: &index, enc, path: &path };
-                    serde_json::to_value(actions::actions(&doc, found, shown, p.range))
+                    serde_json::to_value(actions::actions(&doc, found, shown, p.range, p.context.only.as_deref()))
                 });
             }
             _ => {
@@ -448,7 +448,7 @@ pub fn capabilities(enc: PositionEncoding, pull: bool) -> lsp_types::ServerCapab
         document_symbol_provider: Some(OneOf::Left(true)),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, actions::fix_all_kind()]),
             ..CodeActionOptions::default()
         })),
         ..lsp_types::ServerCapabilities::default()
