@@ -30,13 +30,12 @@ impl Rule for DanglingReference {
             if disabled && cx.inventory.is_none() {
                 continue;
             }
-            let mut seen: Vec<String> = Vec::new();
+            let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
             for u in uses.iter().filter(|u| u.is_reference() && u.origin != Origin::ChildList) {
                 let found = if disabled { known.in_inventory(&u.id) } else { known.contains(&u.id) };
-                if found || seen.contains(&key(&u.id)) {
+                if found || !seen.insert(key(&u.id)) {
                     continue;
                 }
-                seen.push(key(&u.id));
                 let what = if u.kind == Kind::Application { "application" } else { "package" };
                 let (msg, help) = if disabled {
                     (

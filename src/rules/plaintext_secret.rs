@@ -57,8 +57,7 @@ fn credentials(v: &Value) -> Vec<(&'static str, String, Span)> {
         let clean = unescape(value);
         let clean = clean.trim_matches(['"', '\'']);
         if literal(clean) {
-            let start = (v.span.start + off).min(v.span.end);
-            out.push((pattern, clean.to_owned(), Span::new(start, (start + value.len()).min(v.span.end))));
+            out.push((pattern, clean.to_owned(), v.span_of(off..off + value.len())));
         }
     };
     for (i, (off, tok)) in toks.iter().enumerate() {
