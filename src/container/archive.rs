@@ -150,3 +150,26 @@ fn shipped_object(class: &str, display: &str, data: &[u8]) -> Option<Shipped> {
     let name = get("Name").or_else(|| get("LocalizedDisplayName")).unwrap_or_default();
     Some(Shipped { class: class.to_owned(), id, name, path: display.to_owned() })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_share_the_archive_budget() {
+        // A member within its own limits takes its bytes from the budget.
+        let mut budget = 3 << 20;
+        let data = read_member(&mut std::io::repeat(b'x').take(2 << 20), &mut budget, 2 << 20, 1 << 20).unwrap();
+        assert_eq!((data.len(), budget), (2 << 20, 1 << 20));
+        // The next one does not fit in what is left, whatever its header says.
+        let err = read_member(&mut std::io::repeat(b'x').take(2 << 20), &mut budget, 0, 1 << 20).unwrap_err();
+        assert!(err.contains("add up to more than"), "{err}");
+        assert_eq!(budget, 1 << 20, "a refused member takes nothing");
+        // A member expanding more than the ratio allows beyond the allowance.
+        let mut budget = ARCHIVE_TOTAL_LIMIT;
+        let err = read_member(&mut std::io::repeat(b'x').take(3 << 20), &mut budget, 0, 10_000).unwrap_err();
+        assert!(err.contains("times its compressed size"), "{err}");
+        let fine = read_member(&mut std::io::repeat(b'x').take(3 << 20), &mut budget, 3 << 20, 30_000).unwrap();
+        assert_eq!(fine.len(), 3 << 20);
+    }
+}
