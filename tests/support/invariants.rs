@@ -1,5 +1,5 @@
-//! What must hold for any input, whatever its bytes (the mutation test and the fuzz targets check
-//! the same): no panic, every output format renders, JSON is valid, positions are inside the file,
+//! What must hold for any input, whatever its bytes (the mutation test and the fuzz targets in
+//! `fuzz/` check the same, from this one file): no panic, every output format renders, JSON is valid, positions are inside the file,
 //! `fmt` output parses to the same model and formats to itself, an unchanged write reproduces the
 //! input.
 
@@ -11,16 +11,28 @@ use tsq::writer::{FormatError, format, write_preserving};
 
 /// Check every invariant on one input; `Err` says which one failed.
 pub fn check(name: &str, bytes: &[u8]) -> Result<(), String> {
-    let settings = Settings::default();
-    let loaded = load_bytes(name, bytes.to_vec(), None);
-    for l in &loaded {
+    check_dump(name, bytes)?;
+    check_reports(name, bytes)?;
+    check_fmt(name, bytes)
+}
+
+/// `tsq dump` of every task sequence read from `bytes` is valid JSON.
+pub fn check_dump(name: &str, bytes: &[u8]) -> Result<(), String> {
+    for l in load_bytes(name, bytes.to_vec(), None) {
         if let (Ok(ts), Some(src)) = (&l.result, &l.source) {
             let json = tsq::dump::task_sequence(&l.path, &src.text, ts);
             let text = serde_json::to_string(&json).map_err(|e| format!("dump: {e}"))?;
             valid_json(&text).map_err(|e| format!("dump is not valid JSON: {e}"))?;
         }
     }
-    let results: Vec<FileResult> = loaded.into_iter().map(|l| lint(l, &settings)).collect();
+    Ok(())
+}
+
+/// Load and check `bytes`: every output format renders, the JSON report is valid JSON, and every
+/// position is inside the file.
+pub fn check_reports(name: &str, bytes: &[u8]) -> Result<(), String> {
+    let settings = Settings::default();
+    let results: Vec<FileResult> = load_bytes(name, bytes.to_vec(), None).into_iter().map(|l| lint(l, &settings)).collect();
     for r in &results {
         let size = r.source.as_ref().map_or(usize::MAX, |s| s.encode(&s.text).len());
         for l in locate(r) {
@@ -34,7 +46,12 @@ pub fn check(name: &str, bytes: &[u8]) -> Result<(), String> {
     render_concise(&results, &mut out).map_err(|e| e.to_string())?;
     let mut json = Vec::new();
     render_json(&results, &mut json).map_err(|e| e.to_string())?;
-    valid_json(&String::from_utf8_lossy(&json)).map_err(|e| format!("the JSON report is not valid JSON: {e}"))?;
+    valid_json(&String::from_utf8_lossy(&json)).map_err(|e| format!("the JSON report is not valid JSON: {e}"))
+}
+
+/// An unchanged write reproduces `bytes`; `tsq fmt` output parses to the same model and formats
+/// to itself (a verification failure is a bug).
+pub fn check_fmt(name: &str, bytes: &[u8]) -> Result<(), String> {
     if bytes.starts_with(b"PK") {
         return Ok(());
     }
