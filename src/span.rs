@@ -61,8 +61,9 @@ pub struct LineCol {
 pub struct LineIndex {
     starts: Vec<usize>,
     /// For a text that is not ASCII: the characters and the UTF-16 code units before every
-    /// `CHUNK`-th byte (empty for ASCII text, where both equal the byte offset).
-    counts: Vec<(usize, usize)>,
+    /// `CHUNK`-th byte (empty for ASCII text, where both equal the byte offset). Computed on the
+    /// first lookup, so that indexing a file whose findings are never located costs nothing more.
+    counts: std::sync::OnceLock<Vec<(usize, usize)>>,
 }
 
 /// The distance between two checkpoints of [`LineIndex`]'s character counts.
@@ -84,28 +85,31 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
-        let mut counts = Vec::new();
-        if !text.is_ascii() {
-            let mut at = (0, 0);
-            counts.reserve(text.len() / CHUNK + 1);
-            for chunk in text.as_bytes().chunks(CHUNK) {
-                counts.push(at);
-                let (c, u) = count(chunk);
-                at = (at.0 + c, at.1 + u);
-            }
-            counts.push(at);
-        }
-        Self { starts, counts }
+        Self { starts, counts: std::sync::OnceLock::new() }
     }
 
     /// Characters and UTF-16 code units in `text[..offset]` (`offset` clamped to the text).
     fn before(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
-        if self.counts.is_empty() {
+        let counts = self.counts.get_or_init(|| {
+            let mut counts = Vec::new();
+            if !text.is_ascii() {
+                let mut at = (0, 0);
+                counts.reserve(text.len() / CHUNK + 1);
+                for chunk in text.as_bytes().chunks(CHUNK) {
+                    counts.push(at);
+                    let (c, u) = count(chunk);
+                    at = (at.0 + c, at.1 + u);
+                }
+                counts.push(at);
+            }
+            counts
+        });
+        if counts.is_empty() {
             return (offset, offset);
         }
         let block = offset / CHUNK;
-        let (c, u) = self.counts.get(block).copied().unwrap_or_default();
+        let (c, u) = counts.get(block).copied().unwrap_or_default();
         let (dc, du) = text.as_bytes().get(block * CHUNK..offset).map_or((0, 0), count);
         (c + dc, u + du)
     }
@@ -292,6 +296,38 @@ mod tests {
         let lt = text.find('<').unwrap();
         assert_eq!(idx.line_col(text, lt), LineCol { line: 2, column: 3 });
         assert_eq!(idx.offset(text, 2, 3), lt);
+    }
+
+    #[test]
+    fn line_col_and_utf16_counts_match_a_plain_count_everywhere() {
+        // Long enough for several checkpoints, with 2-, 3- and 4-byte characters and CRLF.
+        let text = "ab\r\ncé–😀<x y=\"ü\"/>\n".repeat(40);
+        let idx = LineIndex::new(&text);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let before = &text[..offset];
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            let want = LineCol { line: before.matches('\n').count() + 1, column: text[start..offset].chars().count() + 1 };
+            assert_eq!(idx.line_col(&text, offset), want, "offset {offset}");
+            assert_eq!(idx.utf16_before(&text, offset), before.encode_utf16().count(), "offset {offset}");
+        }
+        assert_eq!(idx.line_range(&text, 1), 0..2, "without the CR");
+        assert_eq!(idx.lines(), 81);
+    }
+
+    #[test]
+    fn nested_maps_go_through_both_escapings() {
+        // The file holds `&amp;lt;b&amp;gt;x`; once decoded: `&lt;b&gt;x`; twice: `<b>x`.
+        let file = "v=&amp;lt;b&amp;gt;x";
+        let (once, outer) = unescape_mapped(&file[2..], 2);
+        assert_eq!(once, "&lt;b&gt;x");
+        let (twice, inner) = unescape_mapped(&once, 0);
+        assert_eq!(twice, "<b>x");
+        let map = inner.within(std::sync::Arc::new(outer));
+        assert!(!map.is_verbatim());
+        let x = map.span(Span::new(3, 4));
+        assert_eq!(&file[x.start..x.end], "x");
+        let lt = map.span(Span::new(0, 1));
+        assert_eq!(&file[lt.start..lt.end], "&amp;lt;");
     }
 
     #[test]
