@@ -30,9 +30,9 @@ pub struct Value {
     /// Where the raw text is in the file.
     pub span: Span,
     /// For a value read from entity-escaped text: the map from its document to the file, and the
-    /// offset of `raw` in that document.
+    /// offset of `raw` in that document (boxed: most values have none, and cost one pointer).
     #[serde(skip)]
-    origin: Option<(Arc<OffsetMap>, usize)>,
+    origin: Option<Box<(Arc<OffsetMap>, usize)>>,
 }
 
 impl PartialEq for Value {
@@ -147,7 +147,7 @@ impl Value {
     #[must_use]
     pub fn mapped(raw: Cow<'static, str>, map: &Arc<OffsetMap>, at: usize) -> Self {
         let span = map.span(Span::new(at, at + raw.len()));
-        let origin = (!map.is_verbatim()).then(|| (Arc::clone(map), at));
+        let origin = (!map.is_verbatim()).then(|| Box::new((Arc::clone(map), at)));
         Self { raw, span, origin }
     }
 
@@ -157,7 +157,7 @@ impl Value {
     pub fn span_of(&self, range: std::ops::Range<usize>) -> Span {
         let end = range.end.min(self.raw.len());
         let start = range.start.min(end);
-        match &self.origin {
+        match self.origin.as_deref() {
             Some((map, at)) => map.span(Span::new(at + start, at + end)),
             None => Span::new((self.span.start + start).min(self.span.end), (self.span.start + end).min(self.span.end)),
         }
@@ -166,7 +166,7 @@ impl Value {
     /// [`Self::raw`] with its entities decoded, and the map from the decoded text to the file.
     #[must_use]
     pub fn unescape_mapped(&self) -> (String, OffsetMap) {
-        match &self.origin {
+        match self.origin.as_deref() {
             Some((map, at)) => {
                 let (text, local) = unescape_mapped(&self.raw, *at);
                 (text, local.within(Arc::clone(map)))
