@@ -53,9 +53,30 @@ pub struct LineCol {
 }
 
 /// Line starts of a text, for turning byte offsets into lines and columns.
+///
+/// Every lookup costs a binary search plus at most [`CHUNK`] bytes of counting, whatever the
+/// order of the offsets, so locating N findings in a file is linear in the file and in N (a
+/// minified one-line file included).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// For a text that is not ASCII: the characters and the UTF-16 code units before every
+    /// `CHUNK`-th byte (empty for ASCII text, where both equal the byte offset). Computed on the
+    /// first lookup, so that indexing a file whose findings are never located costs nothing more.
+    counts: std::sync::OnceLock<Vec<(usize, usize)>>,
+}
+
+/// The distance between two checkpoints of [`LineIndex`]'s character counts.
+const CHUNK: usize = 256;
+
+/// The characters and UTF-16 code units that start in `bytes` (a character cut at the end counts
+/// once, as a lossy decoder would show it).
+fn count(bytes: &[u8]) -> (usize, usize) {
+    bytes.iter().fold((0, 0), |(c, u), &b| match b {
+        0x80..=0xBF => (c, u),
+        0xF0..=0xFF => (c + 1, u + 2),
+        _ => (c + 1, u + 1),
+    })
 }
 
 impl LineIndex {
@@ -64,20 +85,76 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
-        Self { starts }
+        Self { starts, counts: std::sync::OnceLock::new() }
+    }
+
+    /// Characters and UTF-16 code units in `text[..offset]` (`offset` clamped to the text).
+    fn before(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let counts = self.counts.get_or_init(|| {
+            let mut counts = Vec::new();
+            if !text.is_ascii() {
+                let mut at = (0, 0);
+                counts.reserve(text.len() / CHUNK + 1);
+                for chunk in text.as_bytes().chunks(CHUNK) {
+                    counts.push(at);
+                    let (c, u) = count(chunk);
+                    at = (at.0 + c, at.1 + u);
+                }
+                counts.push(at);
+            }
+            counts
+        });
+        if counts.is_empty() {
+            return (offset, offset);
+        }
+        let block = offset / CHUNK;
+        let (c, u) = counts.get(block).copied().unwrap_or_default();
+        let (dc, du) = text.as_bytes().get(block * CHUNK..offset).map_or((0, 0), count);
+        (c + dc, u + du)
+    }
+
+    /// The 1-based line of byte `offset` (clamped to the text).
+    #[must_use]
+    pub fn line(&self, text: &str, offset: usize) -> usize {
+        let offset = offset.min(text.len());
+        self.starts.partition_point(|&s| s <= offset).max(1)
+    }
+
+    /// The byte range of 1-based `line`, without its `\n` (and without a `\r` before it).
+    #[must_use]
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(text.len()).min(text.len());
+        let end = self.starts.get(line).map_or(text.len(), |&next| next - 1).max(start);
+        let end = if text.as_bytes().get(end.wrapping_sub(1)) == Some(&b'\r') && end > start { end - 1 } else { end };
+        start..end
+    }
+
+    /// The number of lines.
+    #[must_use]
+    pub fn lines(&self) -> usize {
+        self.starts.len()
     }
 
     /// The line and column of byte `offset` in `text` (clamped to the text).
     #[must_use]
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
-        let offset = offset.min(text.len());
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let line = self.line(text, offset);
         let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let column = text.get(start..offset).map_or_else(
-            || text.as_bytes().get(start..offset).map_or(0, |b| String::from_utf8_lossy(b).chars().count()),
-            |s| s.chars().count(),
-        ) + 1;
+        let column = self.before(text, offset).0 - self.before(text, start).0 + 1;
         LineCol { line, column }
+    }
+
+    /// The number of characters in `text[..offset]`.
+    #[must_use]
+    pub fn chars_before(&self, text: &str, offset: usize) -> usize {
+        self.before(text, offset).0
+    }
+
+    /// The number of UTF-16 code units in `text[..offset]`.
+    #[must_use]
+    pub fn utf16_before(&self, text: &str, offset: usize) -> usize {
+        self.before(text, offset).1
     }
 
     /// The byte offset of a 1-based `row` and character `col` (as roxmltree reports them).
@@ -95,34 +172,50 @@ impl LineIndex {
 ///
 /// Used where a document sits entity-escaped inside another (the Set Dynamic Variables rules, an
 /// escaped `Sequence` property): each checkpoint says "decoded offset `d` is source offset `s`",
-/// and offsets between checkpoints advance one for one.
-#[derive(Debug, Clone, Default)]
+/// and offsets between checkpoints advance one for one. A map can sit [`within`](Self::within)
+/// another one (a rules document escaped inside an escaped `Sequence`): offsets then go through
+/// both, so that every position is exact however deep the escaping.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OffsetMap {
     base: usize,
     points: Vec<(usize, usize)>,
+    outer: Option<std::sync::Arc<OffsetMap>>,
 }
 
 impl OffsetMap {
     /// A map that only adds `base` (verbatim text such as CDATA).
     #[must_use]
     pub fn verbatim(base: usize) -> Self {
-        Self { base, points: Vec::new() }
+        Self { base, points: Vec::new(), outer: None }
+    }
+
+    /// Whether offsets only move by a constant (no entity was decoded on the way to the file).
+    #[must_use]
+    pub fn is_verbatim(&self) -> bool {
+        self.points.is_empty() && self.outer.as_ref().is_none_or(|o| o.is_verbatim())
+    }
+
+    /// This map followed by `outer`: the source of this map is the decoded text of `outer`.
+    #[must_use]
+    pub fn within(self, outer: std::sync::Arc<Self>) -> Self {
+        Self { outer: Some(outer), ..self }
     }
 
     /// The source offset of decoded offset `d`.
     #[must_use]
     pub fn map(&self, d: usize) -> usize {
         let i = self.points.partition_point(|&(pd, _)| pd <= d);
-        match i.checked_sub(1).and_then(|i| self.points.get(i)) {
+        let local = match i.checked_sub(1).and_then(|i| self.points.get(i)) {
             Some(&(pd, ps)) => ps + (d - pd),
             None => self.base + d,
-        }
+        };
+        self.outer.as_ref().map_or(local, |o| o.map(local))
     }
 
     /// Map a whole span.
     #[must_use]
     pub fn span(&self, s: Span) -> Span {
-        if self.points.is_empty() {
+        if self.points.is_empty() && self.outer.is_none() {
             return s.shift(self.base);
         }
         Span::new(self.map(s.start), self.map(s.end))
@@ -162,7 +255,7 @@ pub fn unescape_mapped(raw: &str, base: usize) -> (String, OffsetMap) {
         }
     }
     out.push_str(rest);
-    (out, OffsetMap { base, points })
+    (out, OffsetMap { base, points, outer: None })
 }
 
 /// Decode the body of an entity reference (`amp`, `#10`, `#x41`).
@@ -203,6 +296,38 @@ mod tests {
         let lt = text.find('<').unwrap();
         assert_eq!(idx.line_col(text, lt), LineCol { line: 2, column: 3 });
         assert_eq!(idx.offset(text, 2, 3), lt);
+    }
+
+    #[test]
+    fn line_col_and_utf16_counts_match_a_plain_count_everywhere() {
+        // Long enough for several checkpoints, with 2-, 3- and 4-byte characters and CRLF.
+        let text = "ab\r\ncé–😀<x y=\"ü\"/>\n".repeat(40);
+        let idx = LineIndex::new(&text);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let before = &text[..offset];
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            let want = LineCol { line: before.matches('\n').count() + 1, column: text[start..offset].chars().count() + 1 };
+            assert_eq!(idx.line_col(&text, offset), want, "offset {offset}");
+            assert_eq!(idx.utf16_before(&text, offset), before.encode_utf16().count(), "offset {offset}");
+        }
+        assert_eq!(idx.line_range(&text, 1), 0..2, "without the CR");
+        assert_eq!(idx.lines(), 81);
+    }
+
+    #[test]
+    fn nested_maps_go_through_both_escapings() {
+        // The file holds `&amp;lt;b&amp;gt;x`; once decoded: `&lt;b&gt;x`; twice: `<b>x`.
+        let file = "v=&amp;lt;b&amp;gt;x";
+        let (once, outer) = unescape_mapped(&file[2..], 2);
+        assert_eq!(once, "&lt;b&gt;x");
+        let (twice, inner) = unescape_mapped(&once, 0);
+        assert_eq!(twice, "<b>x");
+        let map = inner.within(std::sync::Arc::new(outer));
+        assert!(!map.is_verbatim());
+        let x = map.span(Span::new(3, 4));
+        assert_eq!(&file[x.start..x.end], "x");
+        let lt = map.span(Span::new(0, 1));
+        assert_eq!(&file[lt.start..lt.end], "&amp;lt;");
     }
 
     #[test]

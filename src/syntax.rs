@@ -8,9 +8,90 @@ pub fn options<'a>() -> roxmltree::ParsingOptions<'a> {
     roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: 50_000_000, ..roxmltree::ParsingOptions::default() }
 }
 
+/// The most attributes one element may have (real task sequences have at most 10). roxmltree
+/// compares each attribute with every earlier one of its element, so an unbounded count would make
+/// parsing quadratic.
+pub const MAX_ATTRIBUTES: usize = 100;
+
+/// The most namespace declarations (`xmlns`, `xmlns:p`) a document may have (real task sequences
+/// have none or one). Every element that declares one copies the namespaces in scope, so an
+/// unbounded count would make parsing quadratic.
+pub const MAX_NAMESPACE_DECLARATIONS: usize = 256;
+
 /// Parse `text` as an XML document.
 pub fn parse(text: &str) -> Result<roxmltree::Document<'_>, SyntaxError> {
+    check_bounds(text)?;
     roxmltree::Document::parse_with_options(text, options()).map_err(|e| SyntaxError::from_roxmltree(text, &e))
+}
+
+/// One linear pass that refuses what would make parsing quadratic: an element with more than
+/// [`MAX_ATTRIBUTES`] attributes, a document with more than [`MAX_NAMESPACE_DECLARATIONS`]
+/// namespace declarations. Comments, CDATA sections, processing instructions and declarations
+/// are skipped; anything malformed is left to the parser.
+pub fn check_bounds(text: &str) -> Result<(), SyntaxError> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    let mut namespaces = 0usize;
+    let find = |from: usize, what: &str| text.get(from..).and_then(|t| t.find(what)).map(|i| from + i);
+    while let Some(lt) = find(at, "<") {
+        let rest = text.get(lt..).unwrap_or("");
+        let skip_to = |close: &str| find(lt, close).map(|i| i + close.len());
+        let next = if rest.starts_with("<!--") {
+            skip_to("-->")
+        } else if rest.starts_with("<![CDATA[") {
+            skip_to("]]>")
+        } else if rest.starts_with("<?") {
+            skip_to("?>")
+        } else if rest.starts_with("<!") || rest.starts_with("</") {
+            skip_to(">")
+        } else {
+            // A start tag: count `=` outside quoted values up to the closing `>`.
+            let mut quote = None;
+            let mut attributes = 0usize;
+            let mut end = None;
+            for (i, &b) in bytes.iter().enumerate().skip(lt + 1) {
+                match (quote, b) {
+                    (Some(q), _) if b == q => quote = None,
+                    (Some(_), _) => {}
+                    (None, b'"' | b'\'') => quote = Some(b),
+                    (None, b'=') => {
+                        attributes += 1;
+                        let name = text.get(lt + 1..i).and_then(|t| t.rsplit(|c: char| c.is_ascii_whitespace()).find(|w| !w.is_empty()));
+                        if name.is_some_and(|n| n == "xmlns" || n.starts_with("xmlns:")) {
+                            namespaces += 1;
+                            if namespaces > MAX_NAMESPACE_DECLARATIONS {
+                                return Err(SyntaxError {
+                                    message: format!("the document declares more than {MAX_NAMESPACE_DECLARATIONS} namespaces"),
+                                    span: Span::at(lt),
+                                });
+                            }
+                        }
+                        if attributes > MAX_ATTRIBUTES {
+                            return Err(SyntaxError {
+                                message: format!("an element has more than {MAX_ATTRIBUTES} attributes"),
+                                span: Span::at(lt),
+                            });
+                        }
+                    }
+                    (None, b'>') => {
+                        end = Some(i + 1);
+                        break;
+                    }
+                    (None, b'<') => {
+                        end = Some(i);
+                        break;
+                    }
+                    (None, _) => {}
+                }
+            }
+            end
+        };
+        match next {
+            Some(n) => at = n.max(lt + 1),
+            None => break,
+        }
+    }
+    Ok(())
 }
 
 /// A well-formedness error with its position in the parsed text.

@@ -119,6 +119,11 @@ fn copy_tree(from: &Path, to: &Path) {
             copy_tree(&e.path(), &target);
         } else {
             std::fs::copy(e.path(), &target).unwrap();
+            // The corpus may be read-only; tsq rightly refuses to write such files.
+            let mut perms = std::fs::metadata(&target).unwrap().permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            perms.set_readonly(false);
+            std::fs::set_permissions(&target, perms).unwrap();
         }
     }
 }

@@ -101,10 +101,9 @@ fn list_items(v: &Value) -> Vec<(String, Span)> {
     let mut at = 0;
     for part in v.raw.split(',') {
         let lead = part.len() - part.trim_start().len();
-        let start = (v.span.start + at + lead).min(v.span.end);
-        let end = (start + part.trim().len()).min(v.span.end);
         if !part.trim().is_empty() {
-            out.push((crate::span::unescape(part.trim()).into_owned(), Span::new(start, end)));
+            let span = v.span_of(at + lead..at + lead + part.trim().len());
+            out.push((crate::span::unescape(part.trim()).into_owned(), span));
         }
         at += part.len() + 1;
     }
@@ -194,7 +193,7 @@ fn action_uses(visit: &Visit<'_>) -> Vec<Use> {
         for (_, switch, kind, pair) in SWITCHES.iter().filter(|(e, ..)| *e == exe) {
             let Some(head) = body.get(..switch.len()).filter(|h| h.eq_ignore_ascii_case(switch)) else { continue };
             let rest = body.get(head.len()..).unwrap_or("");
-            let start = action.span.start + off + lead + head.len();
+            let start = off + lead + head.len();
             let value = if *kind == Kind::Application {
                 rest.split(['"', '&']).next().unwrap_or("")
             } else {
@@ -213,10 +212,9 @@ fn action_uses(visit: &Visit<'_>) -> Vec<Use> {
                 vec![(0, value)]
             };
             for (o, id) in items {
-                let s = (start + o).min(action.span.end);
                 out.push(Use {
                     id: id.to_owned(),
-                    span: Span::new(s, (s + id.len()).min(action.span.end)),
+                    span: action.span_of(start + o..start + o + id.len()),
                     kind: *kind,
                     origin: Origin::Action { switch, pair },
                     source: format!("<action> {switch}"),

@@ -88,13 +88,7 @@ fn credentials(v: &Value) -> Vec<Credential> {
         let clean = unescape(value);
         let clean = clean.trim_matches(['"', '\'']);
         if literal(clean) {
-            let start = (v.span.start + off).min(v.span.end);
-            out.push(Credential {
-                pattern,
-                secret: clean.to_owned(),
-                span: Span::new(start, (start + value.len()).min(v.span.end)),
-                token,
-            });
+            out.push(Credential { pattern, secret: clean.to_owned(), span: v.span_of(off..off + value.len()), token });
         }
     };
     for (i, (off, tok)) in toks.iter().enumerate() {

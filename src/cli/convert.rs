@@ -92,7 +92,7 @@ pub(crate) fn run(args: &ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) 
             Err(msg) => return fail(err, format!("{name}: {msg}")),
         }
     };
-    if let Err(e) = write_to(&args.output, text.as_bytes(), out) {
+    if let Err(e) = write_to(&args.output, None, text.as_bytes(), out) {
         return fail(err, format!("{}: cannot write the file: {e}", display(&args.output)));
     }
     Ok(EXIT_OK)

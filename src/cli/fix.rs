@@ -7,7 +7,6 @@ use crate::lint::FileResult;
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// The most rounds of fixes on one file; a file still changing after them is a bug in a fix.
 const MAX_ROUNDS: usize = 100;
@@ -64,6 +63,7 @@ pub(crate) fn fix_input(ws: &Workspace, input: &Input, mode: FixMode) -> Result<
         }
         return Ok((initial, fixed));
     }
+    let original = bytes.clone();
     let Ok(source) = SourceFile::decode(display.clone(), bytes) else { return Ok((initial, fixed)) };
     let mut text = source.text.clone();
     let mut results = initial;
@@ -113,7 +113,8 @@ pub(crate) fn fix_input(ws: &Workspace, input: &Input, mode: FixMode) -> Result<
     } else if matches!(input, Input::Stdin(_)) {
         fixed.stdin = Some(source.encode(&text));
     } else {
-        write(&path, &source.encode(&text)).map_err(|e| format!("{display}: cannot write the file: {e}"))?;
+        crate::writer::file::replace(&path, &original, &source.encode(&text))
+            .map_err(|e| format!("{display}: cannot write the file: {e}"))?;
     }
     Ok((results, fixed))
 }
@@ -125,9 +126,4 @@ fn error_counts(results: &[FileResult]) -> BTreeMap<&'static str, usize> {
         *out.entry(d.rule).or_insert(0) += 1;
     }
     out
-}
-
-/// Replace the file at `path` with `bytes` as `fmt` does.
-fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    super::fmt::replace(path, bytes)
 }

@@ -1,5 +1,5 @@
-//! `tsq fmt`: rewrite task sequences in the canonical layout (atomically, only when the text
-//! changes), or with `--check`/`--diff` report what would change.
+//! `tsq fmt`: rewrite task sequences in the canonical layout (through [`crate::writer::file`], only
+//! when the text changes), or with `--check`/`--diff` report what would change.
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::inputs::{Input, display, expand};
@@ -168,25 +168,14 @@ fn file(args: &FmtArgs, path: &Path, out: &mut dyn Write, err: &mut dyn Write) -
         report(args, &source, &new, out)?;
         return Ok(Outcome::Changed);
     }
-    if let Err(e) = replace(path, &source.encode(&new)) {
+    // The original bytes, for the check that the file did not change meanwhile (an unchanged
+    // encode reproduces them exactly).
+    let original = source.encode(&source.text);
+    if let Err(e) = crate::writer::file::replace(path, &original, &source.encode(&new)) {
         writeln!(err, "tsq: {name}: cannot write the file: {e}")?;
         return Ok(Outcome::Failed(EXIT_ERROR));
     }
     Ok(Outcome::Changed)
-}
-
-/// Replace the file at `path` (following a symlink) with `bytes`: a temporary file in the same
-/// directory, given the original's permissions, renamed over it.
-pub(crate) fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path)?;
-    let dir = target.parent().unwrap_or_else(|| Path::new("."));
-    let permissions = std::fs::metadata(&target)?.permissions();
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    std::fs::set_permissions(tmp.path(), permissions)?;
-    tmp.persist(&target).map_err(|e| e.error)?;
-    Ok(())
 }
 
 fn stdin(args: &FmtArgs, name: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Outcome> {

@@ -71,7 +71,8 @@ pub(crate) fn run(args: &RedactArgs, out: &mut dyn Write, err: &mut dyn Write) -
         }
     };
     let target = if args.in_place { args.path.clone() } else { args.output.clone().unwrap_or_else(|| PathBuf::from("-")) };
-    if let Err(e) = write_to(&target, &source.encode(&redacted.text), out) {
+    let original = args.in_place.then(|| source.encode(&source.text));
+    if let Err(e) = write_to(&target, original.as_deref(), &source.encode(&redacted.text), out) {
         writeln!(err, "tsq: {}: cannot write the file: {e}", display(&target))?;
         return Ok(EXIT_ERROR);
     }

@@ -212,7 +212,7 @@ fn write_one(
         }
     };
     let target = input.path().map_or_else(|| PathBuf::from("-"), std::path::Path::to_path_buf);
-    if let Err(e) = write_to(&target, &source.encode(&text), out) {
+    if let Err(e) = write_to(&target, Some(&source.encode(&source.text)), &source.encode(&text), out) {
         writeln!(err, "tsq: {name}: cannot write the file: {e}")?;
         return Ok(EXIT_ERROR);
     }

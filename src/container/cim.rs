@@ -60,7 +60,11 @@ pub fn read_instance(text: &str) -> Result<Instance, Problem> {
                 let empty = matches!(event, Event::Empty(_));
                 let name = e.name();
                 let name: &str = name.as_ref();
-                // Well-formedness of the attributes (syntax, duplicates): quick-xml reads them lazily.
+                // Well-formedness of the attributes (syntax, duplicates): quick-xml reads them lazily,
+                // and compares each with every earlier one, so their number is bounded first.
+                if let Some(tag) = text.get(before..after) {
+                    crate::syntax::check_bounds(tag).map_err(|e| Problem::syntax(e.message, e.span.shift(before)))?;
+                }
                 if let Some(Err(err)) = e.attributes().find(Result::is_err) {
                     return Err(attribute_problem(&err, before, after));
                 }
@@ -75,8 +79,8 @@ pub fn read_instance(text: &str) -> Result<Instance, Problem> {
                     (None, "INSTANCE") if !seen_root => {
                         seen_root = true;
                         let cls = attr(e, "CLASSNAME").unwrap_or_default();
-                        let at = text.get(before..after).and_then(|t| t.find("CLASSNAME=")).map_or(before, |i| before + i + 11);
-                        class = Some((cls.clone(), Span::new(at, at + cls.len())));
+                        let at = text.get(before..after).and_then(|tag| value_range(tag, "CLASSNAME"));
+                        class = Some((cls.clone(), at.map_or(Span::at(before), |r| Span::new(before + r.start, before + r.end))));
                         package.span = span;
                         Frame::Instance
                     }
@@ -128,7 +132,7 @@ pub fn read_instance(text: &str) -> Result<Instance, Problem> {
                 };
                 if empty {
                     if frame == Frame::Value {
-                        finish_value(&stack, &mut package, &mut refs, Value { raw: Cow::Borrowed(""), span: Span::at(after) });
+                        finish_value(&stack, &mut package, &mut refs, Value::new(Cow::Borrowed(""), Span::at(after)));
                     }
                 } else {
                     stack.push(frame);
@@ -139,7 +143,7 @@ pub fn read_instance(text: &str) -> Result<Instance, Problem> {
                 match frame {
                     Some(Frame::Value) => {
                         let raw = text.get(value_start..before).unwrap_or("").to_owned();
-                        finish_value(&stack, &mut package, &mut refs, Value { raw: intern(&raw), span: Span::new(value_start, before) });
+                        finish_value(&stack, &mut package, &mut refs, Value::new(intern(&raw), Span::new(value_start, before)));
                     }
                     Some(Frame::Property(i) | Frame::Array(i)) => {
                         if let Some(p) = package.properties.get_mut(i) {
@@ -195,6 +199,37 @@ pub fn read_instance(text: &str) -> Result<Instance, Problem> {
         package.references = Some(refs);
     }
     Ok(Instance { class, class_span, package })
+}
+
+/// The byte range of the value of attribute `name` in a well-formed start tag `tag` (`<X a="v">`),
+/// found by reading the tag's attributes in order, never by a text search (which could match
+/// inside another attribute's value).
+fn value_range(tag: &str, name: &str) -> Option<std::ops::Range<usize>> {
+    let bytes = tag.as_bytes();
+    let mut i = tag.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')?;
+    loop {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        let start = i;
+        while bytes.get(i).is_some_and(|&b| b != b'=' && !b.is_ascii_whitespace() && b != b'>' && b != b'/') {
+            i += 1;
+        }
+        let key = tag.get(start..i)?;
+        if key.is_empty() {
+            return None;
+        }
+        while bytes.get(i).is_some_and(|&b| b == b'=' || b.is_ascii_whitespace()) {
+            i += 1;
+        }
+        let quote = *bytes.get(i).filter(|&&b| b == b'"' || b == b'\'')?;
+        let value_start = i + 1;
+        let value_end = value_start + tag.get(value_start..)?.find(char::from(quote))?;
+        if key == name {
+            return Some(value_start..value_end);
+        }
+        i = value_end + 1;
+    }
 }
 
 /// A malformed attribute: quick-xml's message without its "position N: " prefix, pointing at the

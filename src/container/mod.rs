@@ -10,7 +10,7 @@ pub mod folder;
 mod layout;
 pub mod mdt_share;
 
-pub use archive::{ARCHIVE_MEMBER_LIMIT, Shipped};
+pub use archive::{ARCHIVE_MEMBER_LIMIT, ARCHIVE_RATIO_ALLOWANCE, ARCHIVE_RATIO_LIMIT, ARCHIVE_TOTAL_LIMIT, Shipped};
 pub use layout::{LayoutCache, is_task_sequence_root, load_in_layout, load_path, read_path, walked_file_has_task_sequence};
 
 use crate::model::{Package, PackageReference, Property, Sequence, Value, build_sequence, intern};
@@ -136,6 +136,14 @@ pub fn load_text(path: &str, bytes: Vec<u8>, force: Option<Format>) -> Loaded {
     }
 }
 
+/// The span of `<name` for the element starting at `start`, with the name as written (namespace
+/// prefix included, whatever its characters).
+fn tag_name_span(text: &str, start: usize) -> Span {
+    let tag = text.get(start + 1..).unwrap_or("");
+    let len = tag.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(tag.len());
+    Span::new(start, start + 1 + len)
+}
+
 /// The name of the first element in `text`, and its offset.
 pub(crate) fn root_name(text: &str) -> Option<(&str, usize)> {
     let mut rest = text;
@@ -161,7 +169,7 @@ pub(crate) fn root_name(text: &str) -> Option<(&str, usize)> {
 /// Find and build the task sequence in a decoded file.
 pub fn parse(source: &SourceFile, force: Option<Format>) -> Result<TaskSequence, Problem> {
     let text = source.text.as_str();
-    let declared = declared_encoding(text).map(|(raw, span)| Value { raw: intern(raw), span });
+    let declared = declared_encoding(text).map(|(raw, span)| Value::new(intern(raw), span));
     let root = root_name(text);
     let is_cim = match force {
         Some(f) => f == Format::CmObjectXml,
@@ -199,7 +207,7 @@ fn build(text: &str, map: OffsetMap, seq: roxmltree::Node<'_, '_>) -> Result<Seq
 
 fn from_document(text: &str, doc: &roxmltree::Document<'_>, force: Option<Format>) -> Result<TaskSequence, Problem> {
     let root = doc.root_element();
-    let root_span = Span::new(root.range().start, root.range().start + 1 + root.tag_name().name().len());
+    let root_span = tag_name_span(text, root.range().start);
     match (root.tag_name().name(), force) {
         ("sequence", f) if f != Some(Format::SmsTaskSequencePackage) => {
             let is_mdt = root.has_attribute("name") || root.has_attribute("description");
@@ -239,7 +247,7 @@ fn wrapper_package(text: &str, root: roxmltree::Node<'_, '_>) -> Package {
         let open_end = whole.find('>').map_or(whole.len(), |i| i + 1);
         let self_closing = whole.get(..open_end).is_some_and(|t| t.ends_with("/>"));
         let close = if self_closing { open_end } else { whole.rfind("</").unwrap_or(open_end).max(open_end) };
-        Value { raw: intern(whole.get(open_end..close).unwrap_or("")), span: Span::new(r.start + open_end, r.start + close) }
+        Value::new(intern(whole.get(open_end..close).unwrap_or("")), Span::new(r.start + open_end, r.start + close))
     };
     let mut pkg = Package { span: Span::new(root.range().start, root.range().end), ..Package::default() };
     for c in root.children().filter(roxmltree::Node::is_element) {
@@ -250,9 +258,8 @@ fn wrapper_package(text: &str, root: roxmltree::Node<'_, '_>) -> Package {
             "References" => {
                 pkg.references_span = Some(span);
                 let attr = |r: roxmltree::Node<'_, '_>, n: &str| {
-                    r.attributes().find(|a| a.name() == n).map(|a| Value {
-                        raw: intern(text.get(a.range_value()).unwrap_or("")),
-                        span: Span::new(a.range_value().start, a.range_value().end),
+                    r.attributes().find(|a| a.name() == n).map(|a| {
+                        Value::new(intern(text.get(a.range_value()).unwrap_or("")), Span::new(a.range_value().start, a.range_value().end))
                     })
                 };
                 let refs = c
@@ -297,7 +304,7 @@ fn parse_cim(text: &str) -> Result<TaskSequence, Problem> {
     let doc = syntax::parse(&seq_text).map_err(|e| Problem::syntax(e.message, map.span(e.span)))?;
     let root = doc.root_element();
     if !root.has_tag_name("sequence") {
-        let at = map.span(Span::new(root.range().start, root.range().start + 1));
+        let at = map.span(tag_name_span(&seq_text, root.range().start));
         return Err(Problem::unsupported(format!("the `Sequence` property holds `<{}>`, not `<sequence>`", root.tag_name().name()), at));
     }
     let seq = build(&seq_text, map.clone(), root)?;

@@ -4,8 +4,9 @@ use super::intern;
 use super::{
     Attr, Attrs, CondKind, CondNode, Condition, DynamicRule, DynamicRules, Node, NodeKind, Reference, Sequence, Unknown, Value, Variable,
 };
-use crate::span::{OffsetMap, Span, unescape_mapped};
+use crate::span::{OffsetMap, Span};
 use roxmltree::Node as XNode;
+use std::sync::Arc;
 
 /// The deepest nesting of groups and condition operators tsq builds. Real files reach 10; a
 /// deeper file gets a clear error instead of a stack overflow.
@@ -24,7 +25,7 @@ pub struct BuildError {
 struct Src<'t> {
     text: &'t str,
     /// From offsets in `text` to offsets in the file on disk.
-    map: OffsetMap,
+    map: Arc<OffsetMap>,
 }
 
 impl Src<'_> {
@@ -33,7 +34,7 @@ impl Src<'_> {
     }
 
     fn value(&self, r: std::ops::Range<usize>) -> Value {
-        Value { raw: intern(self.text.get(r.clone()).unwrap_or("")), span: self.span(r) }
+        Value::mapped(intern(self.text.get(r.clone()).unwrap_or("")), &self.map, r.start)
     }
 
     fn attrs(&self, n: XNode<'_, '_>) -> Attrs {
@@ -41,10 +42,21 @@ impl Src<'_> {
             n.attributes()
                 .map(|a| {
                     let whole = a.range();
-                    Attr { name: intern(a.name()), span: self.span(whole), value: self.value(a.range_value()) }
+                    // The name as written (`a:name`), not the local name: a prefixed attribute and
+                    // a plain one of the same local name are two attributes.
+                    let qname = self.text.get(whole.clone()).and_then(|t| t.split_once('=')).map_or(a.name(), |(n, _)| n.trim_end());
+                    Attr { name: intern(qname), span: self.span(whole), value: self.value(a.range_value()) }
                 })
                 .collect(),
         )
+    }
+
+    /// The span of `<name` at the start of element `n`, with the name as written (prefix included).
+    fn name_span(&self, n: XNode<'_, '_>) -> Span {
+        let start = n.range().start;
+        let tag = self.text.get(start + 1..n.range().end).unwrap_or("");
+        let len = tag.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(tag.len());
+        self.span(start..start + 1 + len)
     }
 
     /// The byte just after the start tag's `>`.
@@ -69,7 +81,7 @@ impl Src<'_> {
 /// Build the model of the `<sequence>` element `seq`, parsed from `text`; `map` takes offsets in
 /// `text` to offsets in the file on disk.
 pub fn build_sequence(text: &str, map: OffsetMap, seq: XNode<'_, '_>) -> Result<Sequence, BuildError> {
-    let src = Src { text, map };
+    let src = Src { text, map: Arc::new(map) };
     let comments = scan(&src, seq)?;
     let mut prolog_comments: Vec<Value> =
         std::iter::successors(seq.prev_sibling(), XNode::prev_sibling).filter(XNode::is_comment).map(|c| comment_value(&src, c)).collect();
@@ -261,7 +273,14 @@ fn cond_node(src: &Src<'_>, n: XNode<'_, '_>, depth: usize) -> Result<CondNode, 
         "platformKey" => CondKind::PlatformKey,
         other => CondKind::Unknown(other.to_owned()),
     };
-    let mut out = CondNode { kind, span: src.span(n.range()), attrs: src.attrs(n), variables: Vec::new(), children: Vec::new() };
+    let mut out = CondNode {
+        kind,
+        span: src.span(n.range()),
+        attrs: src.attrs(n),
+        variables: Vec::new(),
+        children: Vec::new(),
+        name_span: src.name_span(n),
+    };
     for c in n.children().filter(XNode::is_element) {
         if out.kind == CondKind::Expression && c.tag_name().name() == "variable" {
             out.variables.push(variable(src, c));
@@ -275,24 +294,21 @@ fn cond_node(src: &Src<'_>, n: XNode<'_, '_>, depth: usize) -> Result<CondNode, 
 /// Parse the escaped `<Rules>` document of a Set Dynamic Variables step.
 fn dynamic_rules(value: &Value, depth: usize) -> Result<DynamicRules, BuildError> {
     let mut out = DynamicRules { rules: Vec::new(), error: None };
-    // `value.span` is already in file coordinates; the nested map goes from the unescaped text to
-    // the file directly.
-    let raw = value.raw.as_ref();
-    if raw.trim().is_empty() {
+    // The map goes from the unescaped rules text to the file, through the escaping of the
+    // sequence itself when that is escaped too.
+    if value.raw.trim().is_empty() {
         return Ok(out);
     }
-    let (inner, map) = unescape_mapped(raw, value.span.start);
-    let doc = match roxmltree::Document::parse_with_options(&inner, crate::syntax::options()) {
+    let (inner, map) = value.unescape_mapped();
+    let doc = match crate::syntax::parse(&inner) {
         Ok(doc) => doc,
-        Err(e) => {
-            // The message without roxmltree's "at row:col" (a position in the unescaped text, not
-            // in the file); the span is mapped to the file.
-            let err = crate::syntax::SyntaxError::from_roxmltree(&inner, &e);
+        Err(err) => {
+            // The message carries no position of the unescaped text; the span is mapped to the file.
             out.error = Some((err.message, map.span(err.span)));
             return Ok(out);
         }
     };
-    let nested = Src { text: &inner, map };
+    let nested = Src { text: &inner, map: Arc::new(map) };
     for rule in doc.root_element().children().filter(|c| c.is_element() && c.tag_name().name() == "Rule") {
         let mut r = DynamicRule { span: nested.span(rule.range()), condition: None, variables: Vec::new() };
         for c in rule.children().filter(XNode::is_element) {

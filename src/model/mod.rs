@@ -15,19 +15,34 @@ pub use same::Same;
 pub use walk::{Visit, Walk};
 
 use crate::analysis::step_types::StepKind;
-
-use crate::span::{Span, unescape};
+use crate::span::{OffsetMap, Span, unescape, unescape_mapped};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// A value as written in the file: the raw text (entities not decoded) and its span.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// A value read from entity-escaped text (an `object.xml` whose `Sequence` is escaped rather
+/// than CDATA, a Set Dynamic Variables rules document) is longer in the file than its raw text:
+/// [`Value::span_of`] gives the exact file span of any part of it, where adding an offset in
+/// `raw` to `span.start` would not.
+#[derive(Debug, Clone, Eq, Serialize)]
 pub struct Value {
     /// The text exactly as written between the quotes or tags (common short values such as
     /// `true` and `0` are shared, not allocated).
     pub raw: Cow<'static, str>,
     /// Where the raw text is in the file.
     pub span: Span,
+    /// For a value read from entity-escaped text: the map from its document to the file, and the
+    /// offset of `raw` in that document (boxed: most values have none, and cost one pointer).
+    #[serde(skip)]
+    origin: Option<Box<(Arc<OffsetMap>, usize)>>,
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw && self.span == other.span
+    }
 }
 
 /// Attribute names and values common enough to share instead of allocating each time. The lookup
@@ -125,6 +140,45 @@ pub fn intern(text: &str) -> Cow<'static, str> {
 }
 
 impl Value {
+    /// A value whose raw text is a verbatim copy of the file at `span`.
+    #[must_use]
+    pub const fn new(raw: Cow<'static, str>, span: Span) -> Self {
+        Self { raw, span, origin: None }
+    }
+
+    /// A value read at offset `at` of a document that `map` takes to the file (a verbatim map
+    /// gives a plain [`Value::new`]).
+    #[must_use]
+    pub fn mapped(raw: Cow<'static, str>, map: &Arc<OffsetMap>, at: usize) -> Self {
+        let span = map.span(Span::new(at, at + raw.len()));
+        let origin = (!map.is_verbatim()).then(|| Box::new((Arc::clone(map), at)));
+        Self { raw, span, origin }
+    }
+
+    /// The span in the file of the bytes `range` of [`Self::raw`] (clamped to it): exact even when
+    /// the value comes from entity-escaped text.
+    #[must_use]
+    pub fn span_of(&self, range: std::ops::Range<usize>) -> Span {
+        let end = range.end.min(self.raw.len());
+        let start = range.start.min(end);
+        match self.origin.as_deref() {
+            Some((map, at)) => map.span(Span::new(at + start, at + end)),
+            None => Span::new((self.span.start + start).min(self.span.end), (self.span.start + end).min(self.span.end)),
+        }
+    }
+
+    /// [`Self::raw`] with its entities decoded, and the map from the decoded text to the file.
+    #[must_use]
+    pub fn unescape_mapped(&self) -> (String, OffsetMap) {
+        match self.origin.as_deref() {
+            Some((map, at)) => {
+                let (text, local) = unescape_mapped(&self.raw, *at);
+                (text, local.within(Arc::clone(map)))
+            }
+            None => unescape_mapped(&self.raw, self.span.start),
+        }
+    }
+
     /// The value with entities and CDATA decoded.
     #[must_use]
     pub fn text(&self) -> Cow<'_, str> {
@@ -174,7 +228,8 @@ impl Value {
 /// An attribute: its name, the span of the name, and its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attr {
-    /// The attribute name as written (known names are shared, not allocated).
+    /// The attribute name as written, with its namespace prefix if it has one (`a:name` and
+    /// `name` are different attributes); known names are shared, not allocated.
     pub name: Cow<'static, str>,
     /// The span of the whole `name="value"`.
     pub span: Span,
@@ -279,6 +334,8 @@ pub struct CondNode {
     pub variables: Vec<Variable>,
     /// Operands (operators and groups) in document order.
     pub children: Vec<CondNode>,
+    /// The `<` and the tag name as written (`<expression`, `<a:foo`).
+    pub name_span: Span,
 }
 
 impl CondNode {

@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::FileResult;
+use crate::span::LineIndex;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::fmt;
 use std::io::Write;
@@ -69,28 +70,67 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
-/// `text` with the secret under `span`, and every other occurrence of it, replaced by as many `*`
-/// as it has bytes, so that offsets still match.
-fn masked(text: &str, span: crate::span::Span) -> std::sync::Arc<str> {
-    match text.get(span.start..span.end).filter(|s| !s.is_empty()) {
-        Some(secret) => text.replace(secret, &"*".repeat(secret.len())).into(),
-        None => text.into(),
+/// The file with every secret masked: the text under each redacted finding, and every other
+/// occurrence of it, replaced by as many `*` as it has bytes, so that offsets still match. One copy
+/// of the file, however many secrets it holds.
+fn masked(text: &str, diagnostics: &[Diagnostic]) -> Arc<str> {
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let ceil = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i += 1;
+        }
+        i
+    };
+    let mut ranges: Vec<(usize, usize)> = diagnostics
+        .iter()
+        .filter(|d| d.redact)
+        .map(|d| {
+            let start = floor(d.span.start);
+            (start, ceil(d.span.end).max(start))
+        })
+        .filter(|(a, b)| a < b)
+        .collect();
+    if ranges.is_empty() {
+        return text.into();
     }
+    let mut secrets: Vec<&str> = ranges.iter().filter_map(|&(a, b)| text.get(a..b)).collect();
+    secrets.sort_unstable();
+    secrets.dedup();
+    if let Ok(ac) = aho_corasick::AhoCorasick::builder().match_kind(aho_corasick::MatchKind::LeftmostLongest).build(&secrets) {
+        ranges.extend(ac.find_iter(text).map(|m| (m.start(), m.end())));
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for (a, b) in ranges {
+        if let Some(part) = bytes.get_mut(a..b) {
+            part.fill(b'*');
+        }
+    }
+    // Whole characters were replaced by ASCII, so the bytes are still UTF-8.
+    String::from_utf8_lossy(&bytes).into()
 }
 
 /// Write every finding with miette's graphical handler; `color` picks the theme.
+///
+/// Linear in the file and the number of findings: one line index and one (masked) copy of each
+/// file, and each finding shows only the lines around it.
 pub fn render_human(results: &[FileResult], color: bool, width: usize, out: &mut dyn Write) -> std::io::Result<()> {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
     for r in results {
         let located = super::locate(r);
-        // Control characters in the file are made harmless once per file (same byte length, so
-        // spans stay valid).
-        let text: Option<Arc<str>> = r.source.as_ref().map(|s| super::neutralise_controls(&s.text).into());
+        // Control characters in the file are made harmless (same byte length, so spans stay
+        // valid) and secrets masked, in one copy per file.
+        let file = r.source.as_ref().map(|s| (masked(&super::neutralise_controls(&s.text), &r.diagnostics), LineIndex::new(&s.text)));
         let path = super::escape_controls(&r.path);
         for (d, l) in r.diagnostics.iter().zip(located) {
-            let shown = if d.redact { text.as_ref().map(|t| masked(t, d.span)) } else { text.clone() };
-            let source = shown.as_ref().map(|t| Excerpt::around(&path, t, d.span));
+            let source = file.as_ref().map(|(text, index)| Excerpt::around(&path, text, index, d.span));
             let location = format!("{path}:{}:{}", l.line, l.column);
             let header = if source.is_none() { format!("{location}: ") } else { String::new() };
             let report = Report { diag: d, source, location: "here".into() };
@@ -112,8 +152,12 @@ pub fn render_human(results: &[FileResult], color: bool, width: usize, out: &mut
 /// cut to a window around the finding.
 const MAX_LINE: usize = 160;
 
-/// The part of a file shown with a finding: the whole text, or a window of one long line, with
-/// line and column numbers kept as in the file.
+/// The longest line shown as a context line (before or after a finding's lines); a longer one is
+/// left out, so that each finding costs a bounded amount of text.
+const MAX_CONTEXT_LINE: usize = 4096;
+
+/// The part of a file shown with a finding: the lines of the finding with one line of context on
+/// each side, or a window of one long line, with line and column numbers kept as in the file.
 struct Excerpt {
     name: String,
     text: Arc<str>,
@@ -126,25 +170,34 @@ struct Excerpt {
 }
 
 impl Excerpt {
-    fn around(name: &str, file: &Arc<str>, span: crate::span::Span) -> Self {
+    fn around(name: &str, file: &Arc<str>, index: &LineIndex, span: crate::span::Span) -> Self {
         let at = span.start.min(file.len());
-        let line_start = file.get(..at).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
-        let line_end = file.get(at..).and_then(|t| t.find('\n')).map_or(file.len(), |i| at + i);
-        if line_end - line_start <= MAX_LINE {
-            return Self { name: name.to_owned(), text: file.clone(), offset: 0, line: 0, column: 0 };
+        let line = index.line(file, at);
+        let range = index.line_range(file, line);
+        if range.end - range.start > MAX_LINE {
+            let floor = |mut i: usize| {
+                while i > 0 && !file.is_char_boundary(i) {
+                    i -= 1;
+                }
+                i
+            };
+            let start = floor(at.saturating_sub(60).max(range.start));
+            let end = floor(span.end.max(at).saturating_add(60).min(range.end).max(start));
+            let column = index.chars_before(file, start) - index.chars_before(file, range.start);
+            let text: Arc<str> = file.get(start..end).unwrap_or("").into();
+            return Self { name: name.to_owned(), text, offset: start, line: line - 1, column };
         }
-        let floor = |mut i: usize| {
-            while i > 0 && !file.is_char_boundary(i) {
-                i -= 1;
-            }
-            i
+        let short = |l: usize| {
+            let r = index.line_range(file, l);
+            r.end - r.start <= MAX_CONTEXT_LINE
         };
-        let start = floor(at.saturating_sub(60).max(line_start));
-        let end = floor(span.end.max(at).saturating_add(60).min(line_end).max(start));
-        let line = file.get(..line_start).map_or(0, |t| t.matches('\n').count());
-        let column = file.get(line_start..start).map_or(0, |t| t.chars().count());
-        let text: Arc<str> = file.get(start..end).unwrap_or("").trim_end_matches('\r').into();
-        Self { name: name.to_owned(), text, offset: start, line, column }
+        let last = index.line(file, span.end.max(at));
+        let first = if line > 1 && short(line - 1) { line - 1 } else { line };
+        let last = if last < index.lines() && short(last + 1) { last + 1 } else { last };
+        let start = index.line_range(file, first).start;
+        let end = index.line_range(file, last).end.max(start);
+        let text: Arc<str> = file.get(start..end).unwrap_or("").into();
+        Self { name: name.to_owned(), text, offset: start, line: first - 1, column: 0 }
     }
 }
 

@@ -19,6 +19,7 @@ pub use human::render_human;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::{FileResult, Suppressed};
 use crate::rules::Rule;
+use crate::source::Encoding;
 use crate::span::LineIndex;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -212,6 +213,9 @@ pub struct Located<'a> {
 }
 
 /// Resolve the positions of every finding of one file.
+///
+/// Linear in the file and the number of findings (one [`LineIndex`]), and total: a span past the
+/// text, running backwards or ending inside a character still gives an end at or after its start.
 #[must_use]
 pub fn locate(result: &FileResult) -> Vec<Located<'_>> {
     let index = result.source.as_ref().map(|s| LineIndex::new(&s.text));
@@ -221,11 +225,19 @@ pub fn locate(result: &FileResult) -> Vec<Located<'_>> {
 /// Resolve the position of one finding of `result` (`index` is the line index of its source).
 fn locate_one<'a>(result: &'a FileResult, index: Option<&LineIndex>, d: &'a Diagnostic) -> Located<'a> {
     let (start, end, offset, length) = match (&result.source, index) {
+        // Total: a span past the text, running backwards or ending inside a character still
+        // gives an end at or after its start.
         (Some(src), Some(idx)) => {
-            let a = idx.line_col(&src.text, d.span.start);
-            let b = idx.line_col(&src.text, d.span.end);
-            let off = src.disk_offset(d.span.start);
-            ((a.line, a.column), (b.line, b.column), off, src.disk_offset(d.span.end) - off)
+            let from = d.span.start.min(src.text.len());
+            let to = d.span.end.clamp(from, src.text.len());
+            let a = idx.line_col(&src.text, from);
+            let b = idx.line_col(&src.text, to);
+            let disk = |at: usize| match src.encoding {
+                Encoding::Utf8 => at + if src.bom { 3 } else { 0 },
+                Encoding::Utf16Le | Encoding::Utf16Be => 2 + 2 * idx.utf16_before(&src.text, at),
+            };
+            let off = disk(from);
+            ((a.line, a.column), (b.line, b.column), off, disk(to).saturating_sub(off))
         }
         _ => ((1, 1), (1, 1), d.span.start, d.span.len()),
     };

@@ -4,7 +4,6 @@ use crate::analysis::conditions::{ExprKind, all, canonical, expr_kind, operator_
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::model::{CondKind, CondNode, Visit};
-use crate::span::Span;
 
 /// The rule.
 pub struct ConditionExpression;
@@ -38,8 +37,7 @@ fn filled(n: &CondNode, field: &str) -> bool {
 
 fn check_expression(cx: &mut Ctx<'_>, visit: &Visit<'_>, n: &CondNode) {
     let Some(ty) = n.attrs.get("type") else {
-        let head = Span::new(n.span.start, (n.span.start + 11).min(n.span.end));
-        cx.report_at(visit, head, "`<expression>` has no `type`").help("rebuild the condition in the step's Options tab");
+        cx.report_at(visit, n.name_span, "`<expression>` has no `type`").help("rebuild the condition in the step's Options tab");
         return;
     };
     let Some(kind) = expr_kind(ty.raw.trim()) else {

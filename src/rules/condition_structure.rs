@@ -18,8 +18,8 @@ static META: RuleMeta = RuleMeta {
 };
 
 /// The span of an element's `<name`.
-fn head(n: &CondNode) -> Span {
-    Span::new(n.span.start, (n.span.start + 1 + element_name(&n.kind).len()).min(n.span.end))
+const fn head(n: &CondNode) -> Span {
+    n.name_span
 }
 
 /// Whether `child` may sit directly inside `parent` (`None`: inside `<condition>`).

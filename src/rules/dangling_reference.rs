@@ -75,12 +75,11 @@ impl Rule for DanglingReference {
             if disabled && !known.pre_import() {
                 continue;
             }
-            let mut seen: Vec<String> = Vec::new();
+            let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
             for u in uses.iter().filter(|u| u.is_reference() && u.origin != Origin::ChildList) {
-                if known.contains(&u.id) || seen.contains(&key(&u.id)) {
+                if known.contains(&u.id) || !seen.insert(key(&u.id)) {
                     continue;
                 }
-                seen.push(key(&u.id));
                 let what = if u.kind == Kind::Application { "application" } else { "package" };
                 let step = visit.node.name();
                 let (msg, help) = if disabled {

@@ -355,6 +355,25 @@ mod tests {
     }
 
     #[test]
+    fn a_prefixed_attribute_beside_a_plain_one_of_the_same_local_name() {
+        // The model keys attributes by their qualified name, so `a:name` and `name` stay apart and
+        // formatting keeps (and verifies) both.
+        let text = "<sequence version=\"3.10\"><step xmlns:a=\"urn:x\" a:name=\"A\" name=\"B\"/></sequence>";
+        let want = "<sequence version=\"3.10\">\n  <step name=\"B\" xmlns:a=\"urn:x\" a:name=\"A\" />\n</sequence>";
+        assert_eq!(fmt(text), want);
+        assert_eq!(fmt(want), want);
+        let src = SourceFile::from_text("t.xml", text);
+        let ts = container::parse(&src, None).unwrap();
+        let step = &ts.sequence.steps[0];
+        assert_eq!(step.name(), "B");
+        assert_eq!(step.attr("a:name").map(|v| v.raw.as_ref()), Some("A"));
+        // `tsq dump`: the plain attribute keeps its key, the prefixed one is listed by its name.
+        let json = crate::dump::task_sequence("t.xml", text, &ts);
+        assert_eq!(json["sequence"]["steps"][0]["name"], "B");
+        assert_eq!(json["sequence"]["steps"][0]["attributes"]["a:name"], "A");
+    }
+
+    #[test]
     fn refuses_what_does_not_parse() {
         assert!(matches!(format(&SourceFile::from_text("t.xml", "<sequence><step></sequence>")), Err(FormatError::Syntax(_))));
     }

@@ -4,6 +4,7 @@
 //! The preserving writer never re-serialises anything, so with no edits it returns the original
 //! bytes, CRLF, odd quoting, comments and declaration included.
 
+pub mod file;
 pub mod format;
 pub mod verify;
 
