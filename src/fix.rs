@@ -8,11 +8,11 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
+pub use crate::writer::Edit;
 use serde::Serialize;
 
 /// How sure a fix is to do what the author meant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Applicability {
     /// Likely but not certain (`ture` → `true`); applied with `--unsafe-fixes`.
     Unsafe,
@@ -20,31 +20,8 @@ pub enum Applicability {
     Safe,
 }
 
-/// One replacement of a span of the file's decoded text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Edit {
-    /// What to replace (empty to insert).
-    pub span: Span,
-    /// The new text (empty to delete).
-    pub replacement: String,
-}
-
-impl Edit {
-    /// Replace `span` with `replacement`.
-    #[must_use]
-    pub fn replace(span: Span, replacement: impl Into<String>) -> Self {
-        Self { span, replacement: replacement.into() }
-    }
-
-    /// Delete `span`.
-    #[must_use]
-    pub fn delete(span: Span) -> Self {
-        Self { span, replacement: String::new() }
-    }
-}
-
 /// The fix a finding offers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
     /// What it does, imperative: "write `true`".
     pub title: String,
@@ -121,16 +98,12 @@ pub fn apply<'d>(text: &str, diagnostics: &'d [Diagnostic], min: Applicability) 
         chosen.extend(new);
         fixed.push(d);
     }
-    chosen.sort_by_key(|e| (e.span.start, e.span.end));
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for e in chosen {
-        out.push_str(text.get(at..e.span.start).unwrap_or(""));
-        out.push_str(&e.replacement);
-        at = e.span.end;
+    let edits: Vec<Edit> = chosen.into_iter().cloned().collect();
+    match crate::writer::apply(text, &edits) {
+        Ok(out) => (out, fixed),
+        // An edit that would break the file's CDATA sections: nothing is applied.
+        Err(_) => (text.to_owned(), Vec::new()),
     }
-    out.push_str(text.get(at..).unwrap_or(""));
-    (out, fixed)
 }
 
 /// The span of `inner` widened to its whole line when only whitespace surrounds it there (the
@@ -159,8 +132,8 @@ mod tests {
     fn overlapping_fixes_wait_for_the_next_round() {
         let text = "abc def ghi";
         let ds = [
-            diag(Span::new(0, 3), Fix::safe("t", vec![Edit::replace(Span::new(0, 3), "ABC")])),
-            diag(Span::new(1, 2), Fix::safe("t", vec![Edit::replace(Span::new(1, 2), "?")])),
+            diag(Span::new(0, 3), Fix::safe("t", vec![Edit::new(Span::new(0, 3), "ABC")])),
+            diag(Span::new(1, 2), Fix::safe("t", vec![Edit::new(Span::new(1, 2), "?")])),
             diag(Span::new(8, 11), Fix::unsafe_("t", vec![Edit::delete(Span::new(7, 11))])),
         ];
         let (out, fixed) = apply(text, &ds, Applicability::Safe);

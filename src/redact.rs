@@ -8,6 +8,7 @@
 use crate::analysis::secrets::find;
 use crate::container::{self, TaskSequence};
 use crate::source::SourceFile;
+use crate::writer::escape;
 use crate::writer::{Edit, apply};
 
 /// A redacted file.
@@ -17,22 +18,6 @@ pub struct Redacted {
     pub text: String,
     /// How many values were cleared.
     pub cleared: usize,
-}
-
-/// `text` escaped for XML content or an attribute value.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The edits that clear the secrets of `ts` (read from `text`), each value replaced by

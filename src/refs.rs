@@ -13,6 +13,7 @@ use crate::analysis::references::{Kind, Origin, Use, is_reference, key, step_use
 use crate::container::TaskSequence;
 use crate::inventory::Inventory;
 use crate::model::{NodeKind, Sequence};
+use crate::writer::escape;
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -278,22 +279,6 @@ pub fn report(ts: &TaskSequence, inventory: Option<&Inventory>) -> Vec<Reference
         let Some(id) = r.package.as_ref().map(|v| v.text().trim().to_owned()).filter(|t| is_reference(t)) else { continue };
         let kind = if r.kind.as_ref().is_some_and(|k| k.text().trim() == "1") { RefKind::Application } else { RefKind::Package };
         add(kind, &id, None);
-    }
-    out
-}
-
-/// `text` escaped for an attribute value or element content.
-#[must_use]
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
     }
     out
 }

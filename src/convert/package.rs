@@ -3,7 +3,8 @@
 
 use super::PackageOptions;
 use crate::model::Sequence;
-use crate::refs::{cim_references, escape, package_references};
+use crate::refs::{cim_references, package_references};
+use crate::writer::escape;
 
 /// `ProgramFlags` of every real task-sequence package (the documented default).
 const PROGRAM_FLAGS: &str = "152084496";

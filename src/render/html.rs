@@ -2,8 +2,9 @@
 //! groups as `<details>`, every step shown (disabled ones greyed, not hidden), conditions and
 //! variables per step, and a reference table. Printable: groups print expanded.
 
-use super::{Named, depth, html_escape as esc, marks, short_type, shown_value};
+use super::{Named, depth, marks, short_type, shown_value};
 use crate::diff::facts::Facts;
+use crate::writer::escape as esc;
 use std::fmt::Write as _;
 
 const CSS: &str = "

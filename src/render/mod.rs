@@ -78,28 +78,11 @@ pub fn marks(f: &Facts) -> Vec<&'static str> {
     out
 }
 
-/// Text escaped for HTML element content and attribute values.
-#[must_use]
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Text for a Markdown table cell or inline text: HTML-escaped, `|` and backticks escaped,
 /// newlines as `<br>`.
 #[must_use]
 pub fn md_cell(s: &str) -> String {
-    html_escape(s)
+    crate::writer::escape(s)
         .replace('|', "\\|")
         .replace('`', "\\`")
         .replace('*', "\\*")

@@ -32,7 +32,7 @@ fn add_to_list(cx: &Ctx<'_>, what: &str, id: &str) -> Option<Fix> {
     let (lt, gt, quote) = if escaped { ("&lt;", "&gt;", "&quot;") } else { ("<", ">", "\"") };
     let element = format!("{lt}reference {what}={quote}{id}{quote}/{gt}");
     let edit = if text.ends_with(&format!("/{gt}")) {
-        Edit::replace(list, format!("{lt}referenceList{gt}{element}{lt}/referenceList{gt}"))
+        Edit::new(list, format!("{lt}referenceList{gt}{element}{lt}/referenceList{gt}"))
     } else {
         let end = list.start + text.rfind(&format!("{lt}/referenceList"))?;
         let line_start = cx.text.get(..end).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
@@ -48,9 +48,9 @@ fn add_to_list(cx: &Ctx<'_>, what: &str, id: &str) -> Option<Fix> {
                     cx.text.get(ls..f).filter(|i| i.trim().is_empty())
                 })
                 .map_or_else(|| format!("{end_indent}  "), str::to_owned);
-            Edit::replace(Span::at(line_start), format!("{indent}{element}{newline}"))
+            Edit::new(Span::at(line_start), format!("{indent}{element}{newline}"))
         } else {
-            Edit::replace(Span::at(end), element)
+            Edit::new(Span::at(end), element)
         }
     };
     Some(Fix::unsafe_(format!("add `{id}` to the reference list"), vec![edit]))

@@ -53,7 +53,7 @@ fn is_bool_var(name: &str) -> bool {
 fn bool_fix(span: Span, raw: &str) -> Option<Fix> {
     let lower = raw.trim().to_ascii_lowercase();
     if lower == "true" || lower == "false" {
-        return Some(Fix::safe(format!("write `{lower}`"), vec![Edit::replace(span, lower)]));
+        return Some(Fix::safe(format!("write `{lower}`"), vec![Edit::new(span, lower)]));
     }
     let near = |word: &str| strsim::damerau_levenshtein(&lower, word) <= 1;
     let word = match (near("true"), near("false")) {
@@ -61,7 +61,7 @@ fn bool_fix(span: Span, raw: &str) -> Option<Fix> {
         (false, true) => "false",
         _ => return None,
     };
-    Some(Fix::unsafe_(format!("write `{word}`"), vec![Edit::replace(span, word)]))
+    Some(Fix::unsafe_(format!("write `{word}`"), vec![Edit::new(span, word)]))
 }
 
 impl Rule for InvalidBoolean {

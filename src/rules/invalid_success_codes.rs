@@ -63,7 +63,7 @@ impl Rule for InvalidSuccessCodes {
                 let items: Vec<&str> = whole.split([',', ';', ' ', '\t']).filter(|i| !i.is_empty()).collect();
                 if whole.contains([',', ';']) && !items.is_empty() && items.iter().all(|i| is_code(i)) {
                     let list = items.join(" ");
-                    r.fix(Fix::safe(format!("write `{list}`"), vec![Edit::replace(value.span, list)]));
+                    r.fix(Fix::safe(format!("write `{list}`"), vec![Edit::new(value.span, list)]));
                 }
             }
         }

@@ -49,7 +49,7 @@ impl Rule for OperatorCase {
                         let fixed = value.raw.replacen(written, right, 1);
                         cx.report_at(&visit, value.span, format!("{what} `{written}` differs from the documented `{right}` only in case"))
                             .help(format!("write `{right}`"))
-                            .fix(Fix::safe(format!("write `{right}`"), vec![Edit::replace(value.span, fixed)]));
+                            .fix(Fix::safe(format!("write `{right}`"), vec![Edit::new(value.span, fixed)]));
                     }
                 }
             }

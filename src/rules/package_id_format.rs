@@ -44,7 +44,7 @@ impl Rule for PackageIdFormat {
                 r.help(help);
                 let upper = id.to_ascii_uppercase();
                 if well_formed(&upper) && v.raw.contains(id.as_str()) {
-                    r.fix(Fix::safe(format!("write `{upper}`"), vec![Edit::replace(span, v.raw.replacen(id.as_str(), &upper, 1))]));
+                    r.fix(Fix::safe(format!("write `{upper}`"), vec![Edit::new(span, v.raw.replacen(id.as_str(), &upper, 1))]));
                 }
             }
         }
@@ -60,7 +60,7 @@ impl Rule for PackageIdFormat {
                     cx.report_at(&visit, u.span, format!("package ID `{}` in `{}` is not a site code followed by five hex digits", u.id, u.source));
                 r.help(help);
                 if fixable {
-                    r.fix(Fix::safe(format!("write `{upper}`"), vec![Edit::replace(u.span, upper)]));
+                    r.fix(Fix::safe(format!("write `{upper}`"), vec![Edit::new(u.span, upper)]));
                 }
             }
         }

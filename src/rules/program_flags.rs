@@ -55,6 +55,6 @@ impl Rule for ProgramFlags {
         let cleared = flags & !0x22ED_4000;
         cx.report(span, format!("`ProgramFlags` `{flags}` sets {bits} that must be 0: {}", bad.join(", ")))
             .help(format!("clear them (`{cleared}`), or use the default `152084496`"))
-            .fix(Fix::unsafe_(format!("write `{cleared}` (the same flags without those bits)"), vec![Edit::replace(span, cleared.to_string())]));
+            .fix(Fix::unsafe_(format!("write `{cleared}` (the same flags without those bits)"), vec![Edit::new(span, cleared.to_string())]));
     }
 }

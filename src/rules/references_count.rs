@@ -50,7 +50,7 @@ impl Rule for ReferencesCount {
                     let n = refs.len();
                     cx.report(span, format!("`ReferencesCount` is `{}` but `References` has {n} {entries}", count.text().trim()))
                         .help("re-import the task sequence or save it in the console so that ConfigMgr recomputes `ReferencesCount`")
-                        .fix(Fix::safe(format!("write `{n}`"), vec![Edit::replace(span, n.to_string())]));
+                        .fix(Fix::safe(format!("write `{n}`"), vec![Edit::new(span, n.to_string())]));
                 }
             }
         }

@@ -10,6 +10,25 @@ pub mod verify;
 
 pub use format::{FormatError, format};
 
+/// `text` escaped for XML (and HTML) element content or an attribute value: `&`, `<`, `>`, `"`
+/// and `'` as entities, everything else as it is (quick-xml's `escape` also writes a carriage
+/// return as `&#13;`, which HTML parsers reject).
+#[must_use]
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 use crate::source::SourceFile;
 use crate::span::Span;
 use thiserror::Error;
@@ -28,6 +47,12 @@ impl Edit {
     #[must_use]
     pub fn new(span: Span, replacement: impl Into<String>) -> Self {
         Self { span, replacement: replacement.into() }
+    }
+
+    /// Delete `span`.
+    #[must_use]
+    pub fn delete(span: Span) -> Self {
+        Self { span, replacement: String::new() }
     }
 }
 
