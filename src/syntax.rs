@@ -33,7 +33,7 @@ pub fn check_bounds(text: &str) -> Result<(), SyntaxError> {
     let mut at = 0;
     let mut namespaces = 0usize;
     let find = |from: usize, what: &str| text.get(from..).and_then(|t| t.find(what)).map(|i| from + i);
-    while let Some(lt) = find(at, "<") {
+    while let Some(lt) = text.get(at..).and_then(|t| t.find('<')).map(|i| at + i) {
         let rest = text.get(lt..).unwrap_or("");
         let skip_to = |close: &str| find(lt, close).map(|i| i + close.len());
         let next = if rest.starts_with("<!--") {
@@ -49,14 +49,25 @@ pub fn check_bounds(text: &str) -> Result<(), SyntaxError> {
             let mut quote = None;
             let mut attributes = 0usize;
             let mut end = None;
+            // Where the current word starts (after the last whitespace outside quotes), and the
+            // word before it, for `name = "value"` with spaces around `=`.
+            let mut name_start = lt + 1;
+            let mut prev_word = (lt + 1, lt + 1);
             for (i, &b) in bytes.iter().enumerate().skip(lt + 1) {
                 match (quote, b) {
                     (Some(q), _) if b == q => quote = None,
                     (Some(_), _) => {}
                     (None, b'"' | b'\'') => quote = Some(b),
+                    (None, b' ' | b'\t' | b'\r' | b'\n') => {
+                        if i > name_start {
+                            prev_word = (name_start, i);
+                        }
+                        name_start = i + 1;
+                    }
                     (None, b'=') => {
                         attributes += 1;
-                        let name = text.get(lt + 1..i).and_then(|t| t.rsplit(|c: char| c.is_ascii_whitespace()).find(|w| !w.is_empty()));
+                        let (from, to) = if i > name_start { (name_start, i) } else { prev_word };
+                        let name = text.get(from..to);
                         if name.is_some_and(|n| n == "xmlns" || n.starts_with("xmlns:")) {
                             namespaces += 1;
                             if namespaces > MAX_NAMESPACE_DECLARATIONS {
@@ -137,4 +148,24 @@ fn strip_position(s: &str) -> String {
 pub fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     c.next().map_or_else(String::new, |f| f.to_lowercase().chain(c).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_ATTRIBUTES, MAX_NAMESPACE_DECLARATIONS, check_bounds};
+
+    #[test]
+    fn bounds_count_attributes_and_namespaces_however_written() {
+        let attrs = |n: usize| (0..n).map(|i| format!(" a{i}='x>y'")).collect::<String>();
+        assert!(check_bounds(&format!("<s{}/>", attrs(MAX_ATTRIBUTES))).is_ok());
+        assert!(check_bounds(&format!("<s{}/>", attrs(MAX_ATTRIBUTES + 1))).is_err());
+        // Namespace declarations across elements, with and without spaces around `=`.
+        let ns = |n: usize, sep: &str| (0..n).map(|i| format!("<e xmlns:p{i}{sep}\"urn:{i}\"/>")).collect::<String>();
+        for sep in ["=", " = ", "\n=\t"] {
+            assert!(check_bounds(&format!("<r>{}</r>", ns(MAX_NAMESPACE_DECLARATIONS, sep))).is_ok(), "{sep:?}");
+            assert!(check_bounds(&format!("<r>{}</r>", ns(MAX_NAMESPACE_DECLARATIONS + 1, sep))).is_err(), "{sep:?}");
+        }
+        // Markup inside comments and CDATA does not count.
+        assert!(check_bounds(&format!("<r><!--<s{}/>--><![CDATA[<s{}/>]]></r>", attrs(200), attrs(200))).is_ok());
+    }
 }
