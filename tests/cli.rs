@@ -4,14 +4,7 @@
 
 mod support;
 
-fn run(args: &[&str]) -> (u8, String, String) {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let mut argv = vec!["tsq"];
-    argv.extend_from_slice(args);
-    let code = tsq::cli::run(argv, &mut out, &mut err);
-    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
-}
+use support::run;
 
 fn snap(name: &str, value: String) {
     insta::with_settings!({ snapshot_path => "../snapshots/cli", prepend_module_to_snapshot => false, omit_expression => true }, {

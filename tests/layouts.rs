@@ -6,21 +6,14 @@
 
 mod support;
 
+use support::run;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use tsq::container::load_bytes;
 use tsq::inventory::Inventory;
 use tsq::lint::{Settings, check};
-
-fn run(args: &[&str]) -> (u8, String, String) {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let mut argv = vec!["tsq"];
-    argv.extend_from_slice(args);
-    let code = tsq::cli::run(argv, &mut out, &mut err);
-    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
-}
 
 /// `(path after `strip`, line, column, severity, rule, message)` of a `--format json` run.
 fn findings(json: &str, strip: &str) -> Vec<(String, u64, u64, String, String, String)> {

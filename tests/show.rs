@@ -6,19 +6,12 @@
 
 mod support;
 
+use support::run;
+
 use scraper::{Html, Selector};
 use std::path::{Path, PathBuf};
 use tsq::container::load_bytes;
 use tsq::render::{Named, html, mermaid};
-
-fn run(args: &[&str]) -> (u8, String, String) {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let mut argv = vec!["tsq"];
-    argv.extend_from_slice(args);
-    let code = tsq::cli::run(argv, &mut out, &mut err);
-    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
-}
 
 fn snap(name: &str, value: &str) {
     insta::with_settings!({ snapshot_path => "../snapshots/show", prepend_module_to_snapshot => false, omit_expression => true }, {

@@ -94,3 +94,13 @@ pub fn manifest_paths(dir: &std::path::Path) -> Vec<String> {
     let text = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap_or_default();
     text.lines().skip(1).filter_map(|l| l.split('\t').next()).filter(|p| !p.is_empty()).map(str::to_owned).collect()
 }
+
+/// Run tsq in process with `args` (without the program name): (exit code, stdout, stderr).
+pub fn run(args: &[&str]) -> (u8, String, String) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let mut argv = vec!["tsq"];
+    argv.extend_from_slice(args);
+    let code = tsq::cli::run(argv, &mut out, &mut err);
+    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+}
