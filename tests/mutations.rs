@@ -178,20 +178,7 @@ fn mutate(rng: &mut Rng, bytes: &[u8], other: &[u8]) -> (String, Vec<u8>) {
 
 /// Every `.xml` under `dir` of at most `max` bytes, sorted.
 fn xml_files(dir: &Path, max: u64) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "xml") && std::fs::metadata(&p).unwrap().len() <= max {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    support::files_with(dir, &["xml"]).into_iter().filter(|p| std::fs::metadata(p).unwrap().len() <= max).collect()
 }
 
 #[test]

@@ -5,6 +5,8 @@
 // Tests may unwrap and index: a panic is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod support;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -22,20 +24,7 @@ fn corpus_dir() -> Option<PathBuf> {
 
 /// Every `.xml` and `.zip` under `dir`, sorted.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "xml" || x == "zip") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    support::files_with(dir, &["xml", "zip"])
 }
 
 /// The whole pipeline: load, then lint with the default settings.

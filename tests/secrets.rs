@@ -22,20 +22,7 @@ const STEP: &str = "<step type=\"SMS_TaskSequence_RunCommandLineAction\" name=\"
 const PIECES: [&str; 4] = ["Sup3rQz", "S3cretQzValue", "Pa55Qz", "W0rdQzValue"];
 
 fn xml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "xml") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    support::files_with(dir, &["xml"])
 }
 
 /// Every format's output for `bytes`.

@@ -2,7 +2,6 @@
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ReadArgs, read_input};
 use crate::inputs::expand;
-use crate::span::LineIndex;
 use std::io::Write;
 
 pub(crate) fn run(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
@@ -26,12 +25,8 @@ pub(crate) fn run(args: &ReadArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         for l in loaded {
             match (&l.result, &l.source) {
                 (Ok(ts), Some(src)) => items.push(crate::dump::task_sequence(&l.path, &src.text, ts)),
-                (Err(p), src) => {
-                    let pos = src.as_ref().map_or((1, 1), |s| {
-                        let lc = LineIndex::new(&s.text).line_col(&s.text, p.span.start);
-                        (lc.line, lc.column)
-                    });
-                    writeln!(err, "{}:{}:{}: error[{}] {}", l.path, pos.0, pos.1, p.rule, p.message)?;
+                (Err(p), _) => {
+                    super::print_problem(&l, p, err)?;
                     code = code.max(EXIT_FINDINGS);
                 }
                 (Ok(_), None) => {}

@@ -184,6 +184,15 @@ fn lsp(out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
     }
 }
 
+/// Print why `loaded` holds no task sequence, as `path:line:col: error[rule] message`.
+pub(crate) fn print_problem(loaded: &Loaded, problem: &crate::container::Problem, err: &mut dyn Write) -> std::io::Result<()> {
+    let (line, column) = loaded.source.as_ref().map_or((1, 1), |s| {
+        let lc = crate::span::LineIndex::new(&s.text).line_col(&s.text, problem.span.start);
+        (lc.line, lc.column)
+    });
+    writeln!(err, "{}:{line}:{column}: error[{}] {}", loaded.path, problem.rule, problem.message)
+}
+
 /// Read one input's bytes, with the path to print; `Err` is a one-sentence message for stderr.
 pub(crate) fn read_bytes(input: &Input) -> Result<(String, Vec<u8>), String> {
     match input {

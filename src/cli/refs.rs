@@ -7,7 +7,6 @@ use crate::container::{LayoutCache, TaskSequence};
 use crate::inputs::{Input, display, expand};
 use crate::inventory::Inventory;
 use crate::refs::{Reference, list_is_current, report};
-use crate::span::LineIndex;
 use crate::workspace::{Options, Workspace};
 use serde_json::json;
 use std::io::Write;
@@ -144,12 +143,8 @@ pub(crate) fn run(args: &RefsArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         for l in loaded {
             let (ts, source) = match (&l.result, &l.source) {
                 (Ok(ts), Some(src)) => (ts, src),
-                (Err(p), src) => {
-                    let pos = src.as_ref().map_or((1, 1), |s| {
-                        let lc = LineIndex::new(&s.text).line_col(&s.text, p.span.start);
-                        (lc.line, lc.column)
-                    });
-                    writeln!(err, "{}:{}:{}: error[{}] {}", l.path, pos.0, pos.1, p.rule, p.message)?;
+                (Err(p), _) => {
+                    super::print_problem(&l, p, err)?;
                     code = code.max(EXIT_FINDINGS);
                     continue;
                 }
