@@ -140,10 +140,11 @@ fn loader_finding(problem: &Problem, settings: &Settings) -> Option<Finding> {
 /// Run every rule, enabled or not, over a task sequence read from `text`.
 fn run_all(ts: &TaskSequence, text: &str, settings: &Settings) -> Vec<Finding> {
     let mut out = Vec::new();
+    let facts = crate::analysis::facts::Facts::new(&ts.sequence);
     for &rule in RULES {
         let level = settings.level(rule);
         let configured = settings.config.level(rule.meta().name).is_some();
-        let mut cx = Ctx::new(rule, ts, text, settings.config.options(rule.meta().name), settings.inventory.as_ref());
+        let mut cx = Ctx::new(rule, ts, text, settings.config.options(rule.meta().name), settings.inventory.as_ref(), &facts);
         rule.check(&mut cx);
         out.extend(cx.into_diagnostics().into_iter().map(|mut d| {
             if let (true, Some(level)) = (configured, level) {

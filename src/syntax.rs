@@ -46,25 +46,27 @@ pub fn check_bounds(text: &str) -> Result<(), SyntaxError> {
             skip_to(">")
         } else {
             // A start tag: count `=` outside quoted values up to the closing `>`.
-            let mut quote = None;
             let mut attributes = 0usize;
             let mut end = None;
             // Where the current word starts (after the last whitespace outside quotes), and the
             // word before it, for `name = "value"` with spaces around `=`.
             let mut name_start = lt + 1;
             let mut prev_word = (lt + 1, lt + 1);
-            for (i, &b) in bytes.iter().enumerate().skip(lt + 1) {
-                match (quote, b) {
-                    (Some(q), _) if b == q => quote = None,
-                    (Some(_), _) => {}
-                    (None, b'"' | b'\'') => quote = Some(b),
-                    (None, b' ' | b'\t' | b'\r' | b'\n') => {
+            let mut i = lt + 1;
+            while let Some(&b) = bytes.get(i) {
+                match b {
+                    // A quoted value is skipped whole; an unterminated one is left to the parser.
+                    b'"' | b'\'' => match bytes.get(i + 1..).and_then(|r| memchr::memchr(b, r)) {
+                        Some(len) => i += len + 1,
+                        None => break,
+                    },
+                    b' ' | b'\t' | b'\r' | b'\n' => {
                         if i > name_start {
                             prev_word = (name_start, i);
                         }
                         name_start = i + 1;
                     }
-                    (None, b'=') => {
+                    b'=' => {
                         attributes += 1;
                         let (from, to) = if i > name_start { (name_start, i) } else { prev_word };
                         let name = text.get(from..to);
@@ -84,16 +86,17 @@ pub fn check_bounds(text: &str) -> Result<(), SyntaxError> {
                             });
                         }
                     }
-                    (None, b'>') => {
+                    b'>' => {
                         end = Some(i + 1);
                         break;
                     }
-                    (None, b'<') => {
+                    b'<' => {
                         end = Some(i);
                         break;
                     }
-                    (None, _) => {}
+                    _ => {}
                 }
+                i += 1;
             }
             end
         };

@@ -3,6 +3,7 @@
 
 pub mod conditions;
 pub mod expression;
+pub mod facts;
 pub mod references;
 pub mod secrets;
 pub mod step_types;

@@ -225,12 +225,18 @@ fn action_uses(visit: &Visit<'_>) -> Vec<Use> {
     out
 }
 
+/// The references a node uses: its variables first, then its action.
+pub(crate) fn uses_of(visit: &Visit<'_>) -> Vec<Use> {
+    let mut uses = variable_uses(visit);
+    uses.extend(action_uses(visit));
+    uses
+}
+
 /// Every step with the references it uses (variables first, then the action), in walk order.
 pub(crate) fn step_uses(seq: &Sequence) -> Vec<(Visit<'_>, Vec<Use>)> {
     seq.walk()
         .map(|visit| {
-            let mut uses = variable_uses(&visit);
-            uses.extend(action_uses(&visit));
+            let uses = uses_of(&visit);
             (visit, uses)
         })
         .collect()

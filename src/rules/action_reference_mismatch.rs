@@ -1,7 +1,7 @@
 //! `action-reference-mismatch`: the package ID in a step's `<action>` disagrees with the variable
 //! the action is generated from.
 
-use crate::analysis::references::{Origin, step_uses};
+use crate::analysis::references::{Origin};
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 
@@ -28,8 +28,8 @@ impl Rule for ActionReferenceMismatch {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for (visit, uses) in step_uses(&cx.ts.sequence) {
-            for u in &uses {
+        for (visit, uses) in cx.facts.step_uses() {
+            for u in uses {
                 let Origin::Action { switch, pair } = u.origin else { continue };
                 let Some(var) = pair.iter().find_map(|p| visit.node.var(p)) else { continue };
                 let var_id = var.value.text();

@@ -67,8 +67,7 @@ impl Rule for ConditionStructure {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let ts = cx.ts;
-        for visit in ts.sequence.walk() {
+        for visit in cx.facts.visits() {
             let node = visit.node;
             let conditions = node.condition.iter().chain(node.dynamic_rules.iter().flat_map(|d| &d.rules).filter_map(|r| r.condition.as_ref()));
             for n in conditions.flat_map(|c| &c.children) {

@@ -1,6 +1,7 @@
 //! What a rule sees while it checks one task sequence, and how it reports.
 
 use super::Rule;
+use crate::analysis::facts::Facts;
 use crate::container::TaskSequence;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::inventory::Inventory;
@@ -17,6 +18,8 @@ pub struct Ctx<'a> {
     pub options: &'a toml::Table,
     /// The site inventory given with `--inventory`, if any.
     pub inventory: Option<&'a Inventory>,
+    /// The walk and the references of `ts`, shared by every rule that runs on it.
+    pub facts: &'a Facts<'a>,
     pub(crate) rule: &'static dyn Rule,
     pub(crate) out: Vec<Diagnostic>,
 }
@@ -30,8 +33,9 @@ impl<'a> Ctx<'a> {
         text: &'a str,
         options: &'a toml::Table,
         inventory: Option<&'a Inventory>,
+        facts: &'a Facts<'a>,
     ) -> Self {
-        Self { ts, text, options, inventory, rule, out: Vec::new() }
+        Self { ts, text, options, inventory, facts, rule, out: Vec::new() }
     }
 
     /// Report a finding at `span` with the rule's default severity; returns it for `help`,

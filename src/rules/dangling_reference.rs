@@ -1,7 +1,7 @@
 //! `dangling-reference`: a step uses a package or application that is not among the known
 //! references (`<referenceList>`, package `References`, shipped objects, `--inventory`).
 
-use crate::analysis::references::{Kind, Known, Origin, key, step_uses};
+use crate::analysis::references::{Kind, Known, Origin, key};
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::container::Format;
 use crate::diagnostic::Severity;
@@ -68,7 +68,7 @@ impl Rule for DanglingReference {
     fn check(&self, cx: &mut Ctx<'_>) {
         let Some(known) = Known::new(cx.ts, cx.inventory) else { return };
         let nowhere = if known.has_shipped() { "neither in the inventory nor shipped in the export" } else { "not in the inventory" };
-        for (visit, uses) in step_uses(&cx.ts.sequence) {
+        for (visit, uses) in cx.facts.step_uses() {
             // ConfigMgr leaves disabled steps' content out of the reference list: check those
             // against the site inventory (and the export) only.
             let disabled = visit.effectively_disabled();

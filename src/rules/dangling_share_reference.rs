@@ -63,7 +63,7 @@ impl Rule for DanglingShareReference {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let Some(share) = cx.ts.share.clone() else { return };
-        for visit in cx.ts.sequence.walk() {
+        for visit in cx.facts.visits() {
             if visit.effectively_disabled() {
                 continue;
             }

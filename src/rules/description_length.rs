@@ -27,7 +27,7 @@ impl Rule for DescriptionLength {
         let ts = cx.ts;
         // MDT Lite Touch never passes the sequence through the SMS Provider that enforces the limit.
         let severity = if ts.format == Format::MdtTs { Severity::Warning } else { Severity::Error };
-        for visit in ts.sequence.walk() {
+        for visit in cx.facts.visits() {
             let Some(value) = visit.node.attr("description") else { continue };
             let text = value.text();
             let len = text.chars().count();

@@ -22,10 +22,9 @@ impl Rule for DuplicateName {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let ts = cx.ts;
         // (parent, folded name) -> (first sibling's name, its instruction number).
         let mut seen: HashMap<(*const Node, String), (String, usize)> = HashMap::new();
-        for visit in ts.sequence.walk() {
+        for visit in cx.facts.visits() {
             let name = visit.node.name();
             let key = name.trim().to_lowercase();
             if key.is_empty() {

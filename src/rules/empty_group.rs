@@ -29,8 +29,7 @@ impl Rule for EmptyGroup {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let ts = cx.ts;
-        for visit in ts.sequence.walk() {
+        for visit in cx.facts.visits() {
             let node = visit.node;
             if node.kind == NodeKind::Group && node.children.is_empty() {
                 let name = node.name();

@@ -75,7 +75,7 @@ impl Rule for InvalidBoolean {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let ts = cx.ts;
-        for visit in ts.sequence.walk() {
+        for visit in cx.facts.visits() {
             let node = visit.node;
             let expand = (node.kind == NodeKind::Group).then_some("expand");
             for name in NODE_ATTRS.iter().copied().chain(expand) {

@@ -23,8 +23,7 @@ impl Rule for InvalidRunIn {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let ts = cx.ts;
-        for visit in ts.sequence.walk() {
+        for visit in cx.facts.visits() {
             let Some(value) = visit.node.attr("runIn") else { continue };
             if VALUES.contains(&value.raw.as_ref()) {
                 continue;

@@ -42,8 +42,7 @@ impl Rule for InvalidSuccessCodes {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let ts = cx.ts;
-        for visit in ts.sequence.walk() {
+        for visit in cx.facts.visits() {
             let node = visit.node;
             let attrs = ["successCodeList", "successCodes"].into_iter().filter_map(|a| node.attr(a).map(|v| (a, v)));
             let vars = node.variables.iter().filter(|v| v.name().to_ascii_lowercase().ends_with("successcodes")).map(|v| (v.name(), &v.value));

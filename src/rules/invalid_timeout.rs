@@ -23,8 +23,7 @@ impl Rule for InvalidTimeout {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let ts = cx.ts;
-        for visit in ts.sequence.walk() {
+        for visit in cx.facts.visits() {
             let Some(value) = visit.node.attr("timeout") else { continue };
             let digits = !value.raw.is_empty() && value.raw.bytes().all(|b| b.is_ascii_digit());
             match value.raw.parse::<u32>().ok().filter(|_| digits) {

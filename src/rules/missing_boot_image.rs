@@ -35,7 +35,7 @@ impl Rule for MissingBootImage {
         if pkg.value("BootImageID").is_some_and(|v| !v.text().trim().is_empty()) {
             return;
         }
-        for visit in cx.ts.sequence.walk() {
+        for visit in cx.facts.visits() {
             if visit.effectively_disabled() || !targets_winpe(visit.node) {
                 continue;
             }

@@ -32,7 +32,7 @@ impl Rule for NameLength {
         // limit, and never pass through the SMS Provider that enforces 100.
         let mdt = ts.format == Format::MdtTs;
         let over_max = if mdt { Severity::Warning } else { Severity::Error };
-        for visit in ts.sequence.walk() {
+        for visit in cx.facts.visits() {
             let node = visit.node;
             let Some(value) = node.attr("name") else {
                 let what = if node.kind == NodeKind::Group { "group" } else { "step" };

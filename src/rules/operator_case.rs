@@ -27,8 +27,7 @@ impl Rule for OperatorCase {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let ts = cx.ts;
-        for visit in ts.sequence.walk() {
+        for visit in cx.facts.visits() {
             for n in all(visit.node) {
                 // (what, allowed values, the value as written)
                 let mut checks: Vec<(String, &'static [&'static str], &Value)> = Vec::new();

@@ -1,6 +1,6 @@
 //! `package-id-format`: a package ID that is not a site code followed by five hex digits.
 
-use crate::analysis::references::{Kind, Origin, is_reference, step_uses};
+use crate::analysis::references::{Kind, Origin, is_reference};
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::fix::{Edit, Fix, FixKind};
@@ -48,8 +48,8 @@ impl Rule for PackageIdFormat {
                 }
             }
         }
-        for (visit, uses) in step_uses(&cx.ts.sequence) {
-            for u in &uses {
+        for (visit, uses) in cx.facts.step_uses() {
+            for u in uses {
                 let from_action = matches!(u.origin, Origin::Action { .. });
                 if from_action || u.kind != Kind::Package || !u.is_reference() || well_formed(&u.id) {
                     continue;

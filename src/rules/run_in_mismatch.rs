@@ -21,8 +21,7 @@ impl Rule for RunInMismatch {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let ts = cx.ts;
-        for visit in ts.sequence.walk() {
+        for visit in cx.facts.visits() {
             let node = visit.node;
             let (StepKind::BuiltIn(ty), Some(run_in)) = (node.step_kind, node.attr("runIn")) else { continue };
             let (only, wrong, right) = match ty.env {

@@ -50,7 +50,7 @@ impl Rule for RunasInWinpe {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let visits: Vec<_> = cx.ts.sequence.walk().collect();
+        let visits: Vec<_> = cx.facts.visits().to_vec();
         // The task sequence starts in Windows PE when its first step with a fixed environment is a
         // Windows PE one (boot media, PXE); otherwise it starts in the full OS.
         let mut in_winpe = visits.iter().filter(|v| !v.effectively_disabled()).find_map(|v| env(v.node)) == Some(true);

@@ -24,7 +24,7 @@ impl Rule for StateStorePairing {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let enabled: Vec<_> = cx.ts.sequence.walk().filter(|v| !v.effectively_disabled()).collect();
+        let enabled: Vec<_> = cx.facts.visits().iter().filter(|v| !v.effectively_disabled()).collect();
         let last_release = enabled.iter().rposition(|v| v.node.is_type(RELEASE));
         for (i, visit) in enabled.iter().enumerate() {
             if !visit.node.is_type(REQUEST) || last_release.is_some_and(|r| r > i) {

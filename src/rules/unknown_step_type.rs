@@ -22,8 +22,7 @@ impl Rule for UnknownStepType {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let ts = cx.ts;
-        for visit in ts.sequence.walk() {
+        for visit in cx.facts.visits() {
             if visit.node.kind == NodeKind::Group {
                 continue;
             }

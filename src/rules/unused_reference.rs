@@ -1,6 +1,6 @@
 //! `unused-reference`: a `<referenceList>` entry that no step uses.
 
-use crate::analysis::references::{Origin, key, step_uses};
+use crate::analysis::references::{Origin, key};
 use super::{Category, Ctx, Rule, RuleMeta};
 use crate::diagnostic::Severity;
 use crate::fix::{Edit, Fix, FixKind, whole_lines};
@@ -32,7 +32,7 @@ impl Rule for UnusedReference {
             return;
         }
         let mut used: HashSet<String> = HashSet::new();
-        for (_, uses) in step_uses(seq) {
+        for (_, uses) in cx.facts.step_uses() {
             used.extend(uses.iter().filter(|u| u.is_reference() || u.origin == Origin::ChildList).map(|u| key(&u.id)));
         }
         if let Some(boot) = cx.ts.package.as_ref().and_then(|p| p.value("BootImageID")) {
