@@ -38,7 +38,7 @@ impl Rule for ActionReferenceMismatch {
                 }
                 let shown = |s: &str| if s.trim().is_empty() { "(empty)".to_owned() } else { format!("`{}`", s.trim()) };
                 let msg = format!("action switch `{switch}` names {} but variable `{}` holds {}", shown(&u.id), var.name(), shown(&var_id));
-                cx.report_at(&visit, u.span, msg)
+                cx.report_at(visit, u.span, msg)
                     .help("select the package again in the step and save, or change the ID in both the action and the variable");
             }
         }

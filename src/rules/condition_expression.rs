@@ -95,7 +95,7 @@ impl Rule for ConditionExpression {
     fn check(&self, cx: &mut Ctx<'_>) {
         for visit in cx.facts.visits() {
             for n in all(visit.node).into_iter().filter(|n| n.kind == CondKind::Expression) {
-                check_expression(cx, &visit, n);
+                check_expression(cx, visit, n);
             }
         }
     }

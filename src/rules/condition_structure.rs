@@ -71,13 +71,13 @@ impl Rule for ConditionStructure {
             let node = visit.node;
             let conditions = node.condition.iter().chain(node.dynamic_rules.iter().flat_map(|d| &d.rules).filter_map(|r| r.condition.as_ref()));
             for n in conditions.flat_map(|c| &c.children) {
-                check_node(cx, &visit, n, None);
+                check_node(cx, visit, n, None);
             }
             for n in &node.stray_conditions {
                 let name = element_name(&n.kind);
-                cx.report_at(&visit, head(n), format!("`<{name}>` sits directly in `{}`, outside a `<condition>`", node.name()))
+                cx.report_at(visit, head(n), format!("`<{name}>` sits directly in `{}`, outside a `<condition>`", node.name()))
                     .help("wrap it in a `<condition>` element, the first child of the step or group; until then it is not applied");
-                check_node(cx, &visit, n, None);
+                check_node(cx, visit, n, None);
             }
         }
     }

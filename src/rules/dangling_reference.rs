@@ -105,7 +105,7 @@ impl Rule for DanglingReference {
                     )
                 };
                 let fix = (!disabled && !known.pre_import()).then(|| add_to_list(cx, what, &u.id)).flatten();
-                let mut r = cx.report_at(&visit, u.span, msg);
+                let mut r = cx.report_at(visit, u.span, msg);
                 r.help(help);
                 if disabled {
                     r.severity(Severity::Warning);

@@ -80,7 +80,7 @@ impl Rule for DanglingShareReference {
                     share.control,
                     kind.file()
                 );
-                cx.report_at(&visit, value.span, message).help(help);
+                cx.report_at(visit, value.span, message).help(help);
             }
         }
     }

@@ -33,7 +33,7 @@ impl Rule for DescriptionLength {
             let len = text.chars().count();
             if len > MAX {
                 let start: String = text.chars().take(40).collect();
-                cx.report_at(&visit, value.span, format!("description `{start}…` is {len} characters long; the limit is {MAX}"))
+                cx.report_at(visit, value.span, format!("description `{start}…` is {len} characters long; the limit is {MAX}"))
                     .help("shorten the description to 255 characters or fewer")
                     .severity(severity);
             }

@@ -35,7 +35,7 @@ impl Rule for DuplicateName {
                 Some((first, number)) => {
                     let span = visit.node.attr("name").map_or(visit.node.start_tag, |v| v.span);
                     let message = format!("`{}` has the same name as an earlier sibling, `{first}` (instruction {number})", name.trim());
-                    cx.report_at(&visit, span, message).help("give each sibling a name that says what it does differently");
+                    cx.report_at(visit, span, message).help("give each sibling a name that says what it does differently");
                 }
                 None => {
                     seen.insert((parent, key), (name.trim().to_owned(), visit.number));

@@ -37,7 +37,7 @@ impl Rule for EmptyGroup {
                 // by accident and never used, not a template's named placeholder.
                 let accidental = name == CONSOLE_DEFAULT_NAME;
                 let remove = Edit::delete(whole_lines(cx.text, node.span));
-                let mut r = cx.report_at(&visit, node.start_tag, format!("group `{name}` is empty"));
+                let mut r = cx.report_at(visit, node.start_tag, format!("group `{name}` is empty"));
                 r.help("delete the group, or move the steps it should hold into it");
                 r.fix(Fix::unsafe_("delete the group", vec![remove]));
                 if accidental {

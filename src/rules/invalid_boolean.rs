@@ -80,7 +80,7 @@ impl Rule for InvalidBoolean {
             let expand = (node.kind == NodeKind::Group).then_some("expand");
             for name in NODE_ATTRS.iter().copied().chain(expand) {
                 if let Some(v) = node.attr(name).filter(|v| v.as_bool().is_none()) {
-                    let mut r = cx.report_at(&visit, v.span, format!("`{name}` is `{}`, not `true` or `false`", v.raw));
+                    let mut r = cx.report_at(visit, v.span, format!("`{name}` is `{}`, not `true` or `false`", v.raw));
                     r.help(format!("write `{name}=\"true\"` or `{name}=\"false\"`, in lower case"));
                     if let Some(fix) = bool_fix(v.span, &v.raw) {
                         r.fix(fix);
@@ -90,7 +90,7 @@ impl Rule for InvalidBoolean {
             for var in &node.variables {
                 if let Some(v) = var.attrs.get("hidden").filter(|v| v.as_bool().is_none()) {
                     let mut r =
-                        cx.report_at(&visit, v.span, format!("`hidden` of variable `{}` is `{}`, not `true` or `false`", var.name(), v.raw));
+                        cx.report_at(visit, v.span, format!("`hidden` of variable `{}` is `{}`, not `true` or `false`", var.name(), v.raw));
                     r.help("write `hidden=\"true\"` or remove the attribute");
                     if let Some(fix) = bool_fix(v.span, &v.raw) {
                         r.fix(fix);
@@ -99,7 +99,7 @@ impl Rule for InvalidBoolean {
                 let text = var.value.text();
                 let text = text.trim();
                 if is_bool_var(var.name()) && !text.is_empty() && !text.contains('%') && var.value.as_bool_loose().is_none() {
-                    let mut r = cx.report_at(&visit, var.value.span, format!("variable `{}` is `{text}`, not `true` or `false`", var.name()));
+                    let mut r = cx.report_at(visit, var.value.span, format!("variable `{}` is `{text}`, not `true` or `false`", var.name()));
                     r.help("write `true` or `false`, or set the option again in the task sequence editor");
                     if let Some(fix) = bool_fix(var.value.span, &var.value.raw) {
                         r.fix(fix);

@@ -32,7 +32,7 @@ impl Rule for InvalidRunIn {
                 Some(v) => format!("write `{v}`, with this exact spelling"),
                 None => "use `WinPE`, `FullOS` or `WinPEandFullOS`".to_owned(),
             };
-            cx.report_at(&visit, value.span, format!("`runIn` is `{}`, not `WinPE`, `FullOS` or `WinPEandFullOS`", value.raw)).help(help);
+            cx.report_at(visit, value.span, format!("`runIn` is `{}`, not `WinPE`, `FullOS` or `WinPEandFullOS`", value.raw)).help(help);
         }
     }
 }

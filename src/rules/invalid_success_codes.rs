@@ -56,7 +56,7 @@ impl Rule for InvalidSuccessCodes {
                 } else {
                     format!("`{name}` is `{whole}`, not a space-separated list of exit codes (`{bad}` is not one)")
                 };
-                let mut r = cx.report_at(&visit, value.span, message);
+                let mut r = cx.report_at(visit, value.span, message);
                 r.help("write decimal exit codes separated by spaces, for example `0 3010`");
                 // A list separated by commas or semicolons: the same codes, separated by spaces.
                 let items: Vec<&str> = whole.split([',', ';', ' ', '\t']).filter(|i| !i.is_empty()).collect();

@@ -28,11 +28,11 @@ impl Rule for InvalidTimeout {
             let digits = !value.raw.is_empty() && value.raw.bytes().all(|b| b.is_ascii_digit());
             match value.raw.parse::<u32>().ok().filter(|_| digits) {
                 None => {
-                    cx.report_at(&visit, value.span, format!("`timeout` is `{}`, not a whole number of seconds", value.raw))
+                    cx.report_at(visit, value.span, format!("`timeout` is `{}`, not a whole number of seconds", value.raw))
                         .help("write the time-out in whole seconds, for example `900` for 15 minutes, or remove it");
                 }
                 Some(n) if !RANGE.contains(&n) => {
-                    cx.report_at(&visit, value.span, format!("`timeout` is {n} seconds, outside the editor's 60 to 59940 (1 to 999 minutes)"))
+                    cx.report_at(visit, value.span, format!("`timeout` is {n} seconds, outside the editor's 60 to 59940 (1 to 999 minutes)"))
                         .help("use a time-out between `60` and `59940` seconds, or remove it")
                         .severity(Severity::Warning);
                 }

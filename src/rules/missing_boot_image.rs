@@ -40,7 +40,7 @@ impl Rule for MissingBootImage {
                 continue;
             }
             let span = visit.node.start_tag;
-            cx.report_at(&visit, span, format!("`{}` restarts into Windows PE, but the task sequence has no boot image", visit.node.name()))
+            cx.report_at(visit, span, format!("`{}` restarts into Windows PE, but the task sequence has no boot image", visit.node.name()))
                 .help("select a boot image on the task sequence's Advanced tab (\"Use a boot image\"), or restart into the installed operating system");
         }
     }

@@ -36,19 +36,19 @@ impl Rule for NameLength {
             let node = visit.node;
             let Some(value) = node.attr("name") else {
                 let what = if node.kind == NodeKind::Group { "group" } else { "step" };
-                cx.report_at(&visit, node.start_tag, format!("the {what} has no `name` attribute")).help("give it a name of 1 to 50 characters");
+                cx.report_at(visit, node.start_tag, format!("the {what} has no `name` attribute")).help("give it a name of 1 to 50 characters");
                 continue;
             };
             let len = value.text().chars().count();
             if len == 0 {
                 let span = node.attrs.attr("name").map_or(value.span, |a| a.span);
-                cx.report_at(&visit, span, "the name is empty").help("give it a name of 1 to 50 characters");
+                cx.report_at(visit, span, "the name is empty").help("give it a name of 1 to 50 characters");
             } else if len > MAX {
-                cx.report_at(&visit, value.span, format!("name `{}` is {len} characters long; the limit is {MAX}", value.raw))
+                cx.report_at(visit, value.span, format!("name `{}` is {len} characters long; the limit is {MAX}", value.raw))
                     .help("shorten the name to 50 characters or fewer and move the detail into the description")
                     .severity(over_max);
             } else if len > EDITOR_MAX && !mdt {
-                cx.report_at(&visit, value.span, format!("name `{}` is {len} characters long; the editor allows {EDITOR_MAX}", value.raw))
+                cx.report_at(visit, value.span, format!("name `{}` is {len} characters long; the editor allows {EDITOR_MAX}", value.raw))
                     .help("shorten the name to 50 characters or fewer and move the detail into the description")
                     .severity(Severity::Warning);
             }

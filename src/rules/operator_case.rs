@@ -46,7 +46,7 @@ impl Rule for OperatorCase {
                     let written = text.trim();
                     if let Some(right) = canonical(allowed, written).filter(|r| *r != written) {
                         let fixed = value.raw.replacen(written, right, 1);
-                        cx.report_at(&visit, value.span, format!("{what} `{written}` differs from the documented `{right}` only in case"))
+                        cx.report_at(visit, value.span, format!("{what} `{written}` differs from the documented `{right}` only in case"))
                             .help(format!("write `{right}`"))
                             .fix(Fix::safe(format!("write `{right}`"), vec![Edit::new(value.span, fixed)]));
                     }

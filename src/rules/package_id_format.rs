@@ -57,7 +57,7 @@ impl Rule for PackageIdFormat {
                 let upper = u.id.to_ascii_uppercase();
                 let fixable = well_formed(&upper) && cx.text.get(u.span.start..u.span.end) == Some(u.id.as_str());
                 let mut r =
-                    cx.report_at(&visit, u.span, format!("package ID `{}` in `{}` is not a site code followed by five hex digits", u.id, u.source));
+                    cx.report_at(visit, u.span, format!("package ID `{}` in `{}` is not a site code followed by five hex digits", u.id, u.source));
                 r.help(help);
                 if fixable {
                     r.fix(Fix::safe(format!("write `{upper}`"), vec![Edit::new(u.span, upper)]));

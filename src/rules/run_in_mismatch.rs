@@ -31,7 +31,7 @@ impl Rule for RunInMismatch {
             };
             if run_in.raw == wrong {
                 let short = ty.short;
-                cx.report_at(&visit, run_in.span, format!("`{short}` runs only in {only}, but `runIn` is `{wrong}`"))
+                cx.report_at(visit, run_in.span, format!("`{short}` runs only in {only}, but `runIn` is `{wrong}`"))
                     .help(format!("set `runIn=\"{right}\"` or `runIn=\"WinPEandFullOS\"`"));
             }
         }

@@ -35,7 +35,7 @@ impl Rule for UnknownStepType {
             } else {
                 format!("step type `{}` is not a built-in ConfigMgr step or an MDT action", ty.raw)
             };
-            cx.report_at(&visit, ty.span, message).help(
+            cx.report_at(visit, ty.span, message).help(
                 "correct the spelling to the exact class name (for example `SMS_TaskSequence_RunCommandLineAction`); \
                  for a vendor's custom action, suppress this warning",
             );

@@ -27,7 +27,7 @@ impl Rule for XmlSyntax {
     fn check(&self, cx: &mut Ctx<'_>) {
         for visit in cx.facts.visits() {
             if let Some((message, span)) = visit.node.dynamic_rules.as_ref().and_then(|d| d.error.as_ref()) {
-                cx.report_at(&visit, *span, format!("the Set Dynamic Variables rules are not well-formed XML: {message}")).help(
+                cx.report_at(visit, *span, format!("the Set Dynamic Variables rules are not well-formed XML: {message}")).help(
                     "the step's rules (`OSDSetDynamicVariablesRules`) are XML escaped inside the variable; the engine cannot read them, so none of them applies: open the step in the console and save it again",
                 );
             }
