@@ -11,6 +11,7 @@ use crate::model::Value;
 use crate::rules::{Ctx, RULES, Rule};
 use crate::source::SourceFile;
 use crate::span::Span;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -137,23 +138,35 @@ fn loader_finding(problem: &Problem, settings: &Settings) -> Option<Finding> {
     Some((d, level.is_some()))
 }
 
+/// From this size on, the rules of one file run in parallel (the file is then the run's long pole;
+/// below it, handing out the work costs more than it saves).
+const PARALLEL_RULES_BYTES: usize = 512 * 1024;
+
 /// Run every rule, enabled or not, over a task sequence read from `text`.
 fn run_all(ts: &TaskSequence, text: &str, settings: &Settings) -> Vec<Finding> {
-    let mut out = Vec::new();
+    run_rules(ts, text, settings, text.len() >= PARALLEL_RULES_BYTES)
+}
+
+/// Run every rule, one after the other or in parallel; the findings come in the same order.
+fn run_rules(ts: &TaskSequence, text: &str, settings: &Settings, parallel: bool) -> Vec<Finding> {
     let facts = crate::analysis::facts::Facts::new(&ts.sequence);
-    for &rule in RULES {
-        let level = settings.level(rule);
+    let run = |rule: &&'static dyn Rule| -> Vec<Finding> {
+        let level = settings.level(*rule);
         let configured = settings.config.level(rule.meta().name).is_some();
-        let mut cx = Ctx::new(rule, ts, text, settings.config.options(rule.meta().name), settings.inventory.as_ref(), &facts);
+        let mut cx = Ctx::new(*rule, ts, text, settings.config.options(rule.meta().name), settings.inventory.as_ref(), &facts);
         rule.check(&mut cx);
-        out.extend(cx.into_diagnostics().into_iter().map(|mut d| {
-            if let (true, Some(level)) = (configured, level) {
-                d.severity = level;
-            }
-            (d, level.is_some())
-        }));
-    }
-    out
+        cx.into_diagnostics()
+            .into_iter()
+            .map(|mut d| {
+                if let (true, Some(level)) = (configured, level) {
+                    d.severity = level;
+                }
+                (d, level.is_some())
+            })
+            .collect()
+    };
+    let per_rule: Vec<Vec<Finding>> = if parallel { RULES.par_iter().map(run).collect() } else { RULES.iter().map(run).collect() };
+    per_rule.into_iter().flatten().collect()
 }
 
 /// An inline `<!-- tsq-ignore rule[, rule]: reason -->` comment.
@@ -343,4 +356,28 @@ fn apply_config_suppressions(key: &str, diags: Vec<Finding>, config: &Config, re
         }
     }
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Settings, run_rules};
+
+    #[test]
+    fn rules_in_parallel_find_the_same_in_the_same_order() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/quirks");
+        let mut findings = 0;
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(bytes) = std::fs::read(entry.path()) else { continue };
+            for loaded in crate::container::load_bytes(&name, bytes, None) {
+                let (Ok(ts), Some(source)) = (&loaded.result, &loaded.source) else { continue };
+                let settings = Settings::default();
+                let one = run_rules(ts, &source.text, &settings, false);
+                let par = run_rules(ts, &source.text, &settings, true);
+                assert_eq!(format!("{one:?}"), format!("{par:?}"), "{name}");
+                findings += one.len();
+            }
+        }
+        assert!(findings >= 3, "the quirk fixtures have findings: {findings}");
+    }
 }

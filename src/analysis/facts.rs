@@ -3,19 +3,20 @@
 
 use super::references::{Use, uses_of};
 use crate::model::{Sequence, Visit};
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 
-/// The walk of a task sequence, and the references its steps use (computed on first request).
+/// The walk of a task sequence, and the references its steps use (computed on first request,
+/// by whichever rule asks first when rules run in parallel).
 pub struct Facts<'a> {
     visits: Vec<Visit<'a>>,
-    uses: OnceCell<Vec<Vec<Use>>>,
+    uses: OnceLock<Vec<Vec<Use>>>,
 }
 
 impl<'a> Facts<'a> {
     /// Walk `seq` once.
     #[must_use]
     pub fn new(seq: &'a Sequence) -> Self {
-        Self { visits: seq.walk().collect(), uses: OnceCell::new() }
+        Self { visits: seq.walk().collect(), uses: OnceLock::new() }
     }
 
     /// Every group, step and child task sequence in execution order (see [`Sequence::walk`]).

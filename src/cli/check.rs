@@ -115,31 +115,31 @@ pub(crate) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     let fixes = std::sync::Mutex::new(Vec::new());
     let for_people = matches!(args.report.format, OutputFormat::Human | OutputFormat::Concise);
     let progress = Progress::new(inputs.len(), for_people && std::io::stderr().is_terminal());
-    let outcomes: Vec<Result<Vec<FileResult>, String>> = inputs
-        .par_iter()
-        .map(|input| {
-            let path = input_path(input);
-            // A file named on the command line is checked even when excluded, unless
-            // `--force-exclude` (as ruff does); files found by a walk are skipped.
-            let walked = matches!(input, Input::Walked(_));
-            if (walked || args.force_exclude) && workspace.is_excluded(&path).map_err(|e| e.to_string())? {
-                return Ok(Vec::new());
+    let check_one = |input: &Input| {
+        let path = input_path(input);
+        // A file named on the command line is checked even when excluded, unless
+        // `--force-exclude` (as ruff does); files found by a walk are skipped.
+        let walked = matches!(input, Input::Walked(_));
+        if (walked || args.force_exclude) && workspace.is_excluded(&path).map_err(|e| e.to_string())? {
+            return Ok(Vec::new());
+        }
+        let _done = Done(&progress);
+        if let Some(mode) = fixing {
+            let (results, fixed) = fix_input(&workspace, input, mode)?;
+            fixes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(fixed);
+            return Ok(results);
+        }
+        match input {
+            Input::File(p) | Input::Walked(p) => workspace.check_path(p, &crate::inputs::display(p), walked),
+            Input::Stdin(_) => {
+                let (display, bytes) = read_bytes(input)?;
+                workspace.check(&path, &display, bytes).map_err(|e| e.to_string())
             }
-            let _done = Done(&progress);
-            if let Some(mode) = fixing {
-                let (results, fixed) = fix_input(&workspace, input, mode)?;
-                fixes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(fixed);
-                return Ok(results);
-            }
-            match input {
-                Input::File(p) | Input::Walked(p) => workspace.check_path(p, &crate::inputs::display(p), walked),
-                Input::Stdin(_) => {
-                    let (display, bytes) = read_bytes(input)?;
-                    workspace.check(&path, &display, bytes).map_err(|e| e.to_string())
-                }
-            }
-        })
-        .collect();
+        }
+    };
+    // One input is checked on this thread: starting the thread pool would cost more than it saves.
+    let outcomes: Vec<Result<Vec<FileResult>, String>> =
+        if inputs.len() > 1 { inputs.par_iter().map(check_one).collect() } else { inputs.iter().map(check_one).collect() };
     progress.finish();
     let mut results = Vec::new();
     for (o, input) in outcomes.into_iter().zip(&inputs) {
