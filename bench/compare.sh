@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Compare `tsq check` with `xmllint --noout` on the real-world corpus, side by side in one
-# hyperfine run, and time `tsq check` on one typical ~100 KB file with process start included.
+# hyperfine run; time `tsq check` on one typical ~100 KB file with process start included; and
+# time both, and measure their peak memory, on generated sequences of 50, 100 and 200 MB.
 #
 # Usage: bench/compare.sh            (from anywhere; needs ../shared/corpus beside the project)
 # Env:   RUNS=10 WARMUP=2            hyperfine settings
+#        SIZES="52428800 ..."         generated sizes in bytes; GEN_RUNS=3 runs each
 #        EXPORT_DIR=target/compare   where hyperfine's markdown/JSON results go
 #
 # The corpus is read in place. Installs hyperfine and libxml2-utils (xmllint) from Debian when
@@ -25,6 +27,7 @@ fi
 need=()
 command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+[[ -x /usr/bin/time ]] || need+=(time)
 if ((${#need[@]})); then
     SUDO=""
     [[ $(id -u) -eq 0 ]] || SUDO="sudo"
@@ -74,4 +77,25 @@ if [[ -f "$ONE" ]]; then
         -n "tsq check (one 109 KB file)" "'$TSQ' check --color never '$ONE'" \
         -n "xmllint --noout (one 109 KB file)" "xmllint --noout '$ONE'"
 fi
-echo "results: $EXPORT_DIR/corpus.md, $EXPORT_DIR/one-file.md"
+# Generated sequences (bench/generate.sh, the shape of benches/parse.rs's input): time side by
+# side with xmllint, then peak memory (GNU time's maximum resident set size) of each command, at
+# 50, 100 and 200 MB to show how both grow. SIZES="52428800" limits the sizes.
+SIZES="${SIZES:-52428800 104857600 209715200}"
+MEM="$EXPORT_DIR/generated-memory.tsv"
+printf 'bytes\tcommand\tseconds\tpeak_kb\n' >"$MEM"
+for size in $SIZES; do
+    gen="$EXPORT_DIR/generated-$size.xml"
+    [[ -f "$gen" ]] || "$ROOT/bench/generate.sh" "$size" >"$gen"
+    echo "generated: $(wc -c <"$gen") bytes"
+    hyperfine -N -i --warmup 1 --runs "${GEN_RUNS:-3}" \
+        --export-markdown "$EXPORT_DIR/generated-$size.md" --export-json "$EXPORT_DIR/generated-$size.json" \
+        -n "tsq check --format concise ($size bytes)" "'$TSQ' check --format concise '$gen'" \
+        -n "xmllint --noout ($size bytes)" "xmllint --noout '$gen'"
+    for cmd in "$TSQ check --format concise" "xmllint --noout"; do
+        # shellcheck disable=SC2086 # the command is split into its words on purpose
+        /usr/bin/time -f "%e %M" -o "$EXPORT_DIR/time.out" $cmd "$gen" >/dev/null 2>&1 || true
+        read -r secs kb <"$EXPORT_DIR/time.out"
+        printf '%s\t%s\t%s\t%s\n' "$size" "${cmd##*/}" "$secs" "$kb" | tee -a "$MEM"
+    done
+done
+echo "results: $EXPORT_DIR/corpus.md, $EXPORT_DIR/one-file.md, $EXPORT_DIR/generated-*.md, $MEM"

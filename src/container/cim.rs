@@ -39,6 +39,8 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
 
 /// Read a CIM-XML `INSTANCE` document.
 pub fn read_instance(text: &str) -> Result<Instance, Problem> {
+    // One pass over the whole text bounds the attributes per element before quick-xml reads any.
+    crate::syntax::check_bounds(text).map_err(|e| Problem::syntax(e.message, e.span))?;
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Frame> = Vec::new();
@@ -61,10 +63,7 @@ pub fn read_instance(text: &str) -> Result<Instance, Problem> {
                 let name = e.name();
                 let name: &str = name.as_ref();
                 // Well-formedness of the attributes (syntax, duplicates): quick-xml reads them lazily,
-                // and compares each with every earlier one, so their number is bounded first.
-                if let Some(tag) = text.get(before..after) {
-                    crate::syntax::check_bounds(tag).map_err(|e| Problem::syntax(e.message, e.span.shift(before)))?;
-                }
+                // and compares each with every earlier one; their number was bounded before reading.
                 if let Some(Err(err)) = e.attributes().find(Result::is_err) {
                     return Err(attribute_problem(&err, before, after));
                 }
