@@ -176,6 +176,13 @@ fn mutate(rng: &mut Rng, bytes: &[u8], other: &[u8]) -> (String, Vec<u8>) {
     }
 }
 
+/// Every how many cases the fix invariant runs (it checks the file once per round).
+const FIX_EVERY: u64 = 1;
+/// Every how many cases the convert invariant runs.
+const CONVERT_EVERY: u64 = 1;
+/// Every how many cases the language server is fed the case (a few dozen in all).
+const LSP_EVERY: u64 = 50;
+
 /// Every `.xml` under `dir` of at most `max` bytes, sorted.
 fn xml_files(dir: &Path, max: u64) -> Vec<PathBuf> {
     support::files_with(dir, &["xml"]).into_iter().filter(|p| std::fs::metadata(p).unwrap().len() <= max).collect()
@@ -210,7 +217,19 @@ fn mutated_real_files_keep_every_invariant() {
                             }
                             let mut rng = Rng(seed);
                             let (how, mutated) = mutate(&mut rng, bytes, other);
-                            let r = std::panic::catch_unwind(|| support::invariants::check(name, &mutated));
+                            let r = std::panic::catch_unwind(|| {
+                                support::invariants::check(name, &mutated)?;
+                                if seed % FIX_EVERY == 0 {
+                                    support::invariants::check_fix(name, &mutated)?;
+                                }
+                                if seed % CONVERT_EVERY == 1 {
+                                    support::invariants::check_convert(name, &mutated)?;
+                                }
+                                if seed % LSP_EVERY == 2 {
+                                    support::invariants::check_lsp(&mutated)?;
+                                }
+                                Ok::<(), String>(())
+                            });
                             match r {
                                 Ok(Ok(())) => {}
                                 Ok(Err(why)) => panic!("{name}, seed {seed} ({how}): {why}"),
