@@ -89,10 +89,20 @@ fn start_tag_end(text: &str, n: XNode<'_, '_>) -> usize {
 
 /// The tree of element `n`, without recursion (deep files are bounded by the model's depth limit
 /// already, but the stack costs nothing here).
-fn element(text: &str, n: XNode<'_, '_>) -> Item {
-    let name = n.tag_name().name().to_owned();
-    let attributes = n.attributes().map(|a| (a.name().to_owned(), text.get(a.range_value()).unwrap_or("").to_owned())).collect();
+/// Names are taken as written (with their namespace prefix), and the namespace declarations of
+/// the element (all those in scope, for the `top` element) are kept as attributes.
+fn element(text: &str, n: XNode<'_, '_>, top: bool) -> Item {
     let r = n.range();
+    let tag = text.get(r.start + 1..r.end).unwrap_or("");
+    let name = tag.get(..tag.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(tag.len())).unwrap_or("").to_owned();
+    let inherited = |ns: &roxmltree::Namespace<'_>| !top && n.parent_element().is_some_and(|p| p.namespaces().any(|q| q == ns));
+    let declarations = n.namespaces().filter(|ns| ns.name() != Some("xml") && !inherited(ns)).map(|ns| {
+        let name = ns.name().map_or_else(|| "xmlns".to_owned(), |p| format!("xmlns:{p}"));
+        (name, crate::writer::escape(ns.uri()))
+    });
+    let attributes = declarations
+        .chain(n.attributes().map(|a| (text.get(a.range_qname()).unwrap_or("").to_owned(), text.get(a.range_value()).unwrap_or("").to_owned())))
+        .collect();
     let start = start_tag_end(text, n);
     let self_closing = start >= 2 && text.get(start - 2..start) == Some("/>");
     let mut children = Vec::new();
@@ -103,7 +113,7 @@ fn element(text: &str, n: XNode<'_, '_>) -> Item {
         for c in n.children().filter(|c| !c.is_text()) {
             text_items(text, at, c.range().start, &mut items);
             if c.is_element() {
-                items.push(element(text, c));
+                items.push(element(text, c, false));
             } else if c.is_comment() {
                 items.push(Item::Comment(c.text().unwrap_or("").to_owned()));
             } else if let Some(pi) = c.pi() {
@@ -144,7 +154,7 @@ pub fn of(file_text: &str, ts: &TaskSequence) -> Result<Tree, String> {
         prev = p.prev_sibling();
     }
     prolog.reverse();
-    Ok(Tree { prolog, root: element(&doc_text, seq) })
+    Ok(Tree { prolog, root: element(&doc_text, seq, true) })
 }
 
 impl Item {
