@@ -134,7 +134,8 @@ fn fixes_found_by_fuzzing_keep_the_file_readable_and_converge() {
     assert!(!rules_on(&path).iter().any(|r| r == "dangling-reference" || r == "xml-syntax"));
     // 150 groups, each holding only the next, around an empty one: one round deletes them all.
     let at = raw.find("<step ").unwrap();
-    let nested = format!("{}{}<group name=\"empty\"/>{}{}", &raw[..at], "<group name=\"n\">".repeat(150), "</group>".repeat(150), &raw[at..]);
+    let nested =
+        format!("{}{}<group name=\"empty\"/>{}{}", &raw[..at], "<group name=\"n\">".repeat(150), "</group>".repeat(150), &raw[at..]);
     support::invariants::check_fix("nested.xml", nested.as_bytes()).unwrap();
     std::fs::write(&path, &nested).unwrap();
     let (code, _, err) = tsq(&["check", "--fix", "--unsafe-fixes", path.to_str().unwrap()]);

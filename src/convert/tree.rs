@@ -101,7 +101,10 @@ fn element(text: &str, n: XNode<'_, '_>, top: bool) -> Item {
         (name, crate::writer::escape(ns.uri()))
     });
     let attributes = declarations
-        .chain(n.attributes().map(|a| (text.get(a.range_qname()).unwrap_or("").to_owned(), text.get(a.range_value()).unwrap_or("").to_owned())))
+        .chain(
+            n.attributes()
+                .map(|a| (text.get(a.range_qname()).unwrap_or("").to_owned(), text.get(a.range_value()).unwrap_or("").to_owned())),
+        )
         .collect();
     let start = start_tag_end(text, n);
     let self_closing = start >= 2 && text.get(start - 2..start) == Some("/>");

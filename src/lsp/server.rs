@@ -244,7 +244,9 @@ impl<'a> Server<'a> {
                 self.send(Response::new_ok(id, result));
             }
             r::DocumentSymbolRequest::METHOD => {
-                let Ok((id, p)) = req.extract::<lsp_types::DocumentSymbolParams>(r::DocumentSymbolRequest::METHOD) else { return self.send(invalid) };
+                let Ok((id, p)) = req.extract::<lsp_types::DocumentSymbolParams>(r::DocumentSymbolRequest::METHOD) else {
+                    return self.send(invalid);
+                };
                 let Some(doc) = self.docs.get(&p.text_document.uri) else {
                     self.send(Response::new_ok(id, Vec::<lsp_types::DocumentSymbol>::new()));
                     return;
@@ -256,7 +258,9 @@ impl<'a> Server<'a> {
                 });
             }
             r::CodeActionRequest::METHOD => {
-                let Ok((id, p)) = req.extract::<lsp_types::CodeActionParams>(r::CodeActionRequest::METHOD) else { return self.send(invalid) };
+                let Ok((id, p)) = req.extract::<lsp_types::CodeActionParams>(r::CodeActionRequest::METHOD) else {
+                    return self.send(invalid);
+                };
                 let Some(doc) = self.docs.get(&p.text_document.uri) else {
                     self.send(Response::new_ok(id, Vec::<lsp_types::CodeActionOrCommand>::new()));
                     return;

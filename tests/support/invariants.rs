@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use tsq::container::{Format, TaskSequence, load_bytes, load_text};
 use tsq::convert::{PackageOptions, Target, convert, from_json, from_task_sequence};
 use tsq::fix::{Applicability, added_errors, rounds};
-use tsq::model::Same;
 use tsq::lint::{FileResult, Settings, check as lint};
+use tsq::model::Same;
 use tsq::report::{locate, render_concise, render_human, render_json};
 use tsq::source::SourceFile;
 use tsq::writer::{FormatError, format, write_preserving};
@@ -96,9 +96,7 @@ pub fn check_fix(name: &str, bytes: &[u8]) -> Result<(), String> {
     }
     let settings = Settings::default();
     let Ok(source) = SourceFile::decode(name, bytes.to_vec()) else { return Ok(()) };
-    let check = |text: &str| -> Result<Vec<FileResult>, String> {
-        Ok(vec![lint(load_text(name, source.encode(text), None), &settings)])
-    };
+    let check = |text: &str| -> Result<Vec<FileResult>, String> { Ok(vec![lint(load_text(name, source.encode(text), None), &settings)]) };
     let before = check(&source.text)?;
     if before.iter().any(|r| r.diagnostics.iter().any(|d| tsq::rules::LOADER_RULES.contains(&d.rule))) {
         return Ok(());
