@@ -221,3 +221,22 @@ fn namespaced_names_keep_their_prefix() {
     assert!(text.contains("a:name=\"x\"") && text.contains("xmlns:a=\"urn:a\""), "{text}");
     assert!(load("object.xml", &object).sequence.same(&original.sequence));
 }
+
+/// Found by the `convert` fuzz target: a value holding markup (`<action>a<x/></action>`) was
+/// rebuilt as `a<x />`, another raw value, so the conversion failed its own verification.
+#[test]
+fn values_holding_markup_convert_as_written() {
+    let example = std::fs::read_to_string(support::root().join("examples/raw-sequence.xml")).unwrap();
+    let at = example.find("<step ").unwrap();
+    let step = r#"<step type="SMS_TaskSequence_RunCommandLineAction" name="odd"><action>a<x y="1"/>
+b<!-- c --></action><defaultVarList><variable name="CommandLine" property="CommandLine">d<e/></variable></defaultVarList></step>"#;
+    let odd = format!("{}{step}{}", &example[..at], &example[at..]);
+    let original = load("odd.xml", odd.as_bytes());
+    support::invariants::check_convert("odd.xml", odd.as_bytes()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("odd.xml");
+    std::fs::write(&path, &odd).unwrap();
+    let raw = convert(&path, "raw", &[]);
+    assert!(String::from_utf8_lossy(&raw).contains("<action>a<x y=\"1\"/>\nb<!-- c --></action>"));
+    assert!(load("raw.xml", &raw).sequence.same(&original.sequence));
+}

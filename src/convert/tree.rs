@@ -130,7 +130,15 @@ fn element(text: &str, n: XNode<'_, '_>, top: bool) -> Item {
         let keep_all = VALUES.contains(&name.as_str())
             || !has_markup
             || items.iter().any(|i| matches!(i, Item::Text(_) | Item::Cdata(_)) && !layout(i));
-        children = if keep_all { items } else { items.into_iter().filter(|i| !layout(i)).collect() };
+        children = if VALUES.contains(&name.as_str()) && has_markup {
+            // A value holding markup (`<action>a<x/></action>`) is kept as written: the model
+            // compares values by their raw text, which rebuilt markup would not reproduce.
+            vec![Item::Text(text.get(start..end).unwrap_or("").to_owned())]
+        } else if keep_all {
+            items
+        } else {
+            items.into_iter().filter(|i| !layout(i)).collect()
+        };
     }
     Item::Element { name, attributes, children }
 }
