@@ -90,12 +90,12 @@ fn start_tag_end(text: &str, n: XNode<'_, '_>) -> usize {
 /// The tree of element `n`, without recursion (deep files are bounded by the model's depth limit
 /// already, but the stack costs nothing here).
 /// Names are taken as written (with their namespace prefix), and the namespace declarations of
-/// the element (all those in scope, for the `top` element) are kept as attributes.
-fn element(text: &str, n: XNode<'_, '_>, top: bool) -> Item {
+/// the element are kept as attributes.
+fn element(text: &str, n: XNode<'_, '_>) -> Item {
     let r = n.range();
     let tag = text.get(r.start + 1..r.end).unwrap_or("");
     let name = tag.get(..tag.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(tag.len())).unwrap_or("").to_owned();
-    let inherited = |ns: &roxmltree::Namespace<'_>| !top && n.parent_element().is_some_and(|p| p.namespaces().any(|q| q == ns));
+    let inherited = |ns: &roxmltree::Namespace<'_>| n.parent_element().is_some_and(|p| p.namespaces().any(|q| q == ns));
     let declarations = n.namespaces().filter(|ns| ns.name() != Some("xml") && !inherited(ns)).map(|ns| {
         let name = ns.name().map_or_else(|| "xmlns".to_owned(), |p| format!("xmlns:{p}"));
         (name, crate::writer::escape(ns.uri()))
@@ -116,7 +116,7 @@ fn element(text: &str, n: XNode<'_, '_>, top: bool) -> Item {
         for c in n.children().filter(|c| !c.is_text()) {
             text_items(text, at, c.range().start, &mut items);
             if c.is_element() {
-                items.push(element(text, c, false));
+                items.push(element(text, c));
             } else if c.is_comment() {
                 items.push(Item::Comment(c.text().unwrap_or("").to_owned()));
             } else if let Some(pi) = c.pi() {
@@ -165,7 +165,7 @@ pub fn of(file_text: &str, ts: &TaskSequence) -> Result<Tree, String> {
         prev = p.prev_sibling();
     }
     prolog.reverse();
-    Ok(Tree { prolog, root: element(&doc_text, seq, true) })
+    Ok(Tree { prolog, root: element(&doc_text, seq) })
 }
 
 impl Item {
