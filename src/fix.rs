@@ -6,10 +6,15 @@
 //! round that overlap are deferred to the next round; rounds repeat until no fix applies
 //! (bounded: a fix that does not converge is a bug, and nothing is written).
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::FileResult;
 use crate::span::Span;
 pub use crate::writer::Edit;
 use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The most rounds of fixes on one file; a file still changing after them is a bug in a fix.
+pub const MAX_ROUNDS: usize = 100;
 
 /// How sure a fix is to do what the author meant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -106,6 +111,71 @@ pub fn apply<'d>(text: &str, diagnostics: &'d [Diagnostic], min: Applicability) 
     }
 }
 
+/// What fixing a text round after round gave ([`rounds`]).
+#[derive(Debug)]
+pub struct Rounds {
+    /// The text after the last round.
+    pub text: String,
+    /// The findings of `text`.
+    pub results: Vec<FileResult>,
+    /// How many findings were fixed.
+    pub count: usize,
+    /// Why `text` must not be written (a fix broke the file or does not converge), or `None`.
+    pub refused: Option<String>,
+}
+
+/// Apply to `text` the fixes at or above `min`, round after round until none applies (at most
+/// [`MAX_ROUNDS`]). `results` are the findings of `text`, `path` names its own result among them,
+/// and `check` gives the findings of a new text. A round whose text no longer reads, or a text
+/// still changing after the last round, is refused.
+pub fn rounds<E>(
+    text: &str,
+    results: Vec<FileResult>,
+    path: &str,
+    min: Applicability,
+    mut check: impl FnMut(&str) -> Result<Vec<FileResult>, E>,
+) -> Result<Rounds, E> {
+    let mut out = Rounds { text: text.to_owned(), results, count: 0, refused: None };
+    for _ in 0..MAX_ROUNDS {
+        let Some(main) = out.results.iter().find(|r| r.path == path) else { return Ok(out) };
+        let (new, done) = apply(&out.text, &main.diagnostics, min);
+        if done.is_empty() {
+            return Ok(out);
+        }
+        out.count += done.len();
+        out.text = new;
+        out.results = check(&out.text)?;
+        if let Some(bad) = out
+            .results
+            .iter()
+            .find(|r| r.path == path)
+            .and_then(|r| r.diagnostics.iter().find(|d| crate::rules::LOADER_RULES.contains(&d.rule)))
+        {
+            out.refused =
+                Some(format!("the fixed text would not read ({}); the file is left as it is (this is a bug in tsq)", bad.message));
+            return Ok(out);
+        }
+    }
+    out.refused = Some(format!("fixes still change the file after {MAX_ROUNDS} rounds; the file is left as it is (this is a bug in tsq)"));
+    Ok(out)
+}
+
+/// A rule with more error-level findings in `after` than in `before`, with its count after.
+#[must_use]
+pub fn added_errors(before: &[FileResult], after: &[FileResult]) -> Option<(&'static str, usize)> {
+    let (before, after) = (error_counts(before), error_counts(after));
+    after.into_iter().find(|(rule, n)| before.get(rule).is_none_or(|b| n > b))
+}
+
+/// Error-level findings per rule.
+fn error_counts(results: &[FileResult]) -> BTreeMap<&'static str, usize> {
+    let mut out = BTreeMap::new();
+    for d in results.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == Severity::Error) {
+        *out.entry(d.rule).or_insert(0) += 1;
+    }
+    out
+}
+
 /// The span of `inner` widened to its whole line when only whitespace surrounds it there (the
 /// line break included), so that deleting an element or comment leaves no blank line.
 #[must_use]
@@ -120,7 +190,6 @@ pub fn whole_lines(text: &str, inner: Span) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Severity;
 
     fn diag(span: Span, fix: Fix) -> Diagnostic {
         let mut d = Diagnostic::new("x", Severity::Error, span, "m");

@@ -170,3 +170,73 @@ fn json_edits_must_be_made_in_the_tree() {
     assert_eq!(code, 2);
     assert!(err.contains("no `sequence.xml` tree"), "{err}");
 }
+
+/// Found by the convert invariant of the mutation test (`tests/support/invariants.rs`): the dump
+/// of a deeply nested sequence (a condition 200 levels deep) did not read back, because JSON was
+/// read with `serde_json`'s default limit of 128 levels; a JSON model nested far deeper than any
+/// sequence can be is refused with a message, not a stack overflow.
+#[test]
+fn deeply_nested_dumps_convert_back() {
+    let example = std::fs::read_to_string(support::root().join("examples/raw-sequence.xml")).unwrap();
+    let at = example.find("<step ").unwrap();
+    let condition = format!(
+        "<condition>{}<expression type=\"SMS_TaskSequence_VariableConditionExpression\"><variable name=\"Operator\">equals</variable><variable name=\"Value\">1</variable><variable name=\"Variable\">X</variable></expression>{}</condition>",
+        "<operator type=\"and\">".repeat(200),
+        "</operator>".repeat(200)
+    );
+    let step_end = at + example[at..].find('>').unwrap() + 1;
+    let deep = format!("{}{condition}{}", &example[..step_end], &example[step_end..]);
+    let original = load("deep.xml", deep.as_bytes());
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("deep.xml");
+    std::fs::write(&path, &deep).unwrap();
+    let (code, dump, err) = tsq(&["dump", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let json = tmp.path().join("model.json");
+    std::fs::write(&json, &dump).unwrap();
+    let raw = convert(&json, "raw", &[]);
+    assert!(load("raw.xml", &raw).sequence.same(&original.sequence), "dump → raw changed the sequence");
+    support::invariants::check_convert("deep.xml", deep.as_bytes()).unwrap();
+    std::fs::write(&json, format!("{}{}", "[".repeat(100_000), "]".repeat(100_000))).unwrap();
+    let (code, _, err) = tsq(&["convert", json.to_str().unwrap(), "--to", "raw"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("nests more than"), "{err}");
+}
+
+/// Found by the convert invariant of the mutation test: names lost their namespace prefix and
+/// the namespace declarations were dropped, so a step with `a:name="x" xmlns:a="urn:a"` beside its
+/// `name` converted to a file with `name` twice.
+#[test]
+fn namespaced_names_keep_their_prefix() {
+    let example = std::fs::read_to_string(support::root().join("examples/raw-sequence.xml")).unwrap();
+    let at = example.find("<step ").unwrap() + "<step".len();
+    let odd = format!("{} a:name=\"x\" xmlns:a=\"urn:a\"{}", &example[..at], &example[at..]);
+    let original = load("odd.xml", odd.as_bytes());
+    support::invariants::check_convert("odd.xml", odd.as_bytes()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("odd.xml");
+    std::fs::write(&path, &odd).unwrap();
+    let object = convert(&path, "object-xml", &[]);
+    let text = String::from_utf8(object.clone()).unwrap();
+    assert!(text.contains("a:name=\"x\"") && text.contains("xmlns:a=\"urn:a\""), "{text}");
+    assert!(load("object.xml", &object).sequence.same(&original.sequence));
+}
+
+/// Found by the `convert` fuzz target: a value holding markup (`<action>a<x/></action>`) was
+/// rebuilt as `a<x />`, another raw value, so the conversion failed its own verification.
+#[test]
+fn values_holding_markup_convert_as_written() {
+    let example = std::fs::read_to_string(support::root().join("examples/raw-sequence.xml")).unwrap();
+    let at = example.find("<step ").unwrap();
+    let step = r#"<step type="SMS_TaskSequence_RunCommandLineAction" name="odd"><action>a<x y="1"/>
+b<!-- c --></action><defaultVarList><variable name="CommandLine" property="CommandLine">d<e/></variable></defaultVarList></step>"#;
+    let odd = format!("{}{step}{}", &example[..at], &example[at..]);
+    let original = load("odd.xml", odd.as_bytes());
+    support::invariants::check_convert("odd.xml", odd.as_bytes()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("odd.xml");
+    std::fs::write(&path, &odd).unwrap();
+    let raw = convert(&path, "raw", &[]);
+    assert!(String::from_utf8_lossy(&raw).contains("<action>a<x y=\"1\"/>\nb<!-- c --></action>"));
+    assert!(load("raw.xml", &raw).sequence.same(&original.sequence));
+}

@@ -109,6 +109,41 @@ fn dangling_reference_fix_lists_the_package() {
     assert!(std::fs::read_to_string(&path).unwrap().contains(&format!("<reference package=\"{id}\"/>")));
 }
 
+/// Found by the fix invariant of the mutation test (`tests/support/invariants.rs`): a package ID
+/// holding `"` or `>` broke the reference the dangling-reference fix adds (the fixed file did not
+/// read), and empty groups nested deeper than the rounds of `--fix` never converged.
+#[test]
+fn fixes_found_by_fuzzing_keep_the_file_readable_and_converge() {
+    let Some((dir, _)) = support::corpus_or_skip("the fuzzing regression test of fixes") else { return };
+    let raw = std::fs::read_to_string(dir.join(RAW)).unwrap();
+    let start = raw.find("<reference ").unwrap();
+    let end = start + raw[start..].find("/>").unwrap() + 2;
+    let id = raw[start..end].split('"').nth(1).unwrap().to_owned();
+    let dropped = format!("{}{}", &raw[..start], &raw[end..]);
+    // The steps use the ID with markup characters after it, and the list no longer has it.
+    let odd = dropped.replace(&format!(">{id}<"), &format!(">{id}\">&amp;<"));
+    assert_ne!(odd, dropped, "a step names {id} as a value");
+    support::invariants::check_fix("raw.xml", odd.as_bytes()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("raw.xml");
+    std::fs::write(&path, &odd).unwrap();
+    let (code, _, err) = tsq(&["check", "--fix", "--unsafe-fixes", path.to_str().unwrap()]);
+    assert_ne!(code, 2, "{err}");
+    assert!(!err.contains("bug in tsq"), "{err}");
+    assert!(std::fs::read_to_string(&path).unwrap().contains(&format!("<reference package=\"{id}&quot;&gt;&amp;\"/>")));
+    assert!(!rules_on(&path).iter().any(|r| r == "dangling-reference" || r == "xml-syntax"));
+    // 150 groups, each holding only the next, around an empty one: one round deletes them all.
+    let at = raw.find("<step ").unwrap();
+    let nested =
+        format!("{}{}<group name=\"empty\"/>{}{}", &raw[..at], "<group name=\"n\">".repeat(150), "</group>".repeat(150), &raw[at..]);
+    support::invariants::check_fix("nested.xml", nested.as_bytes()).unwrap();
+    std::fs::write(&path, &nested).unwrap();
+    let (code, _, err) = tsq(&["check", "--fix", "--unsafe-fixes", path.to_str().unwrap()]);
+    assert_ne!(code, 2, "{err}");
+    assert!(!err.contains("bug in tsq"), "{err}");
+    assert!(!std::fs::read_to_string(&path).unwrap().contains("<group name=\"n\">"));
+}
+
 /// Copy `from` into `to` recursively.
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

@@ -687,3 +687,22 @@ fn quick_fixes_and_fix_all_safe_remove_their_findings() {
         assert!(last.iter().filter(|x| x["code"] == rule).count() <= before, "{rule} gained findings");
     }
 }
+
+/// Found by the language-server invariant (`tests/support/invariants.rs`): a request whose
+/// parameters do not read got no answer at all, and a pulled-diagnostics request still waiting
+/// for its check when `shutdown` came was never answered. Both are now answered with an error.
+#[test]
+fn every_request_is_answered_even_with_invalid_parameters() {
+    let example = std::fs::read_to_string(support::root().join("examples/raw-sequence.xml")).unwrap();
+    let invalid = [
+        r#"{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{}}"#,
+        r#"{"jsonrpc":"2.0","id":2,"method":"textDocument/diagnostic","params":{"textDocument":{}}}"#,
+        r#"{"jsonrpc":"2.0","id":3,"method":"textDocument/codeAction","params":null}"#,
+        r#"{"jsonrpc":"2.0","id":4,"method":"textDocument/documentSymbol","params":[]}"#,
+    ];
+    // A first byte even: diagnostics are pushed; odd (a tab): the client pulls them.
+    for first in [" ", "\t"] {
+        let input = format!("{first}{example}\0{}", invalid.join("\0"));
+        support::invariants::check_lsp(input.as_bytes()).unwrap();
+    }
+}

@@ -9,7 +9,11 @@
 //! * `tsq dump` gives valid JSON;
 //! * `tsq fmt` output parses, has the same model and formats to itself (a verification failure is
 //!   a bug, not an answer);
-//! * an unchanged write reproduces the input byte for byte.
+//! * an unchanged write reproduces the input byte for byte;
+//! * on every second case, fixing (safe and unsafe fixes, round after round) converges, keeps the
+//!   file readable and adds no error; on every 20th, converting to every container and back gives
+//!   the same sequence; on every 100th, the language server answers every request about the case
+//!   well and shuts down cleanly.
 //!
 //! The invariants live in `tests/support/invariants.rs`. A failure prints the file, the seed and
 //! the mutation; `TSQ_MUTATION_SEED=N cargo test --test mutations` replays that one case.
@@ -176,6 +180,16 @@ fn mutate(rng: &mut Rng, bytes: &[u8], other: &[u8]) -> (String, Vec<u8>) {
     }
 }
 
+/// Which of the costlier invariants case `seed` also checks (a sample, to keep the test under a
+/// minute: fixing checks the file again after each round, converting makes seven verified
+/// conversions, the language server waits for its debounced checks): (fix, convert, lsp), on
+/// every 2nd, 20th and 100th case, never two on one case. The seed is mixed first: its last three
+/// digits only count a file's cases.
+fn costlier(seed: u64) -> (bool, bool, bool) {
+    let h = Rng(seed).next();
+    (h.is_multiple_of(2), h % 20 == 3, h % 100 == 5)
+}
+
 /// Every `.xml` under `dir` of at most `max` bytes, sorted.
 fn xml_files(dir: &Path, max: u64) -> Vec<PathBuf> {
     support::files_with(dir, &["xml"]).into_iter().filter(|p| std::fs::metadata(p).unwrap().len() <= max).collect()
@@ -210,7 +224,20 @@ fn mutated_real_files_keep_every_invariant() {
                             }
                             let mut rng = Rng(seed);
                             let (how, mutated) = mutate(&mut rng, bytes, other);
-                            let r = std::panic::catch_unwind(|| support::invariants::check(name, &mutated));
+                            let r = std::panic::catch_unwind(|| {
+                                support::invariants::check(name, &mutated)?;
+                                let (fix, convert, lsp) = costlier(seed);
+                                if fix {
+                                    support::invariants::check_fix(name, &mutated)?;
+                                }
+                                if convert {
+                                    support::invariants::check_convert(name, &mutated)?;
+                                }
+                                if lsp {
+                                    support::invariants::check_lsp(&mutated)?;
+                                }
+                                Ok::<(), String>(())
+                            });
                             match r {
                                 Ok(Ok(())) => {}
                                 Ok(Err(why)) => panic!("{name}, seed {seed} ({how}): {why}"),

@@ -1,15 +1,11 @@
 //! `tsq check --fix` / `--unsafe-fixes` / `--diff`: apply the fixes findings carry, round after
 //! round until none applies, verify the result, and write it (or print the diff).
 
-use crate::fix::{Applicability, apply};
+use crate::fix::{Applicability, added_errors, rounds};
 use crate::inputs::Input;
 use crate::lint::FileResult;
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
-use std::collections::BTreeMap;
-
-/// The most rounds of fixes on one file; a file still changing after them is a bug in a fix.
-const MAX_ROUNDS: usize = 100;
 
 /// What to do with fixes.
 #[derive(Debug, Clone, Copy)]
@@ -65,39 +61,13 @@ pub(crate) fn fix_input(ws: &Workspace, input: &Input, mode: FixMode) -> Result<
     }
     let original = bytes.clone();
     let Ok(source) = SourceFile::decode(display.clone(), bytes) else { return Ok((initial, fixed)) };
-    let mut text = source.text.clone();
-    let mut results = initial;
-    let mut converged = false;
-    for _ in 0..MAX_ROUNDS {
-        let Some(main) = results.iter().find(|r| r.path == display) else { break };
-        let (new, done) = apply(&text, &main.diagnostics, mode.min);
-        if done.is_empty() {
-            converged = true;
-            break;
-        }
-        fixed.count += done.len();
-        text = new;
-        results = check(source.encode(&text))?;
-        if let Some(bad) = results
-            .iter()
-            .find(|r| r.path == display)
-            .and_then(|r| r.diagnostics.iter().find(|d| crate::rules::LOADER_RULES.contains(&d.rule)))
-        {
-            fixed.refused =
-                Some(format!("the fixed text would not read ({}); the file is left as it is (this is a bug in tsq)", bad.message));
-            break;
-        }
-    }
-    if fixed.refused.is_none() && !converged {
-        fixed.refused =
-            Some(format!("fixes still change the file after {MAX_ROUNDS} rounds; the file is left as it is (this is a bug in tsq)"));
-    }
-    if fixed.refused.is_none() {
-        let before = error_counts(&check(source.encode(&source.text))?);
-        let after = error_counts(&results);
-        if let Some((rule, n)) = after.iter().find(|(rule, n)| before.get(*rule).is_none_or(|b| *n > b)) {
-            fixed.refused = Some(format!("the fixes would add `{rule}` errors ({n} after fixing); the file is left as it is"));
-        }
+    let done = rounds(&source.text, initial, &display, mode.min, |text| check(source.encode(text)))?;
+    let (text, results) = (done.text, done.results);
+    (fixed.count, fixed.refused) = (done.count, done.refused);
+    if fixed.refused.is_none()
+        && let Some((rule, n)) = added_errors(&check(source.encode(&source.text))?, &results)
+    {
+        fixed.refused = Some(format!("the fixes would add `{rule}` errors ({n} after fixing); the file is left as it is"));
     }
     if fixed.refused.is_some() || fixed.count == 0 {
         fixed.count = 0;
@@ -117,13 +87,4 @@ pub(crate) fn fix_input(ws: &Workspace, input: &Input, mode: FixMode) -> Result<
             .map_err(|e| format!("{display}: cannot write the file: {e}"))?;
     }
     Ok((results, fixed))
-}
-
-/// Error-level findings per rule.
-fn error_counts(results: &[FileResult]) -> BTreeMap<&'static str, usize> {
-    let mut out = BTreeMap::new();
-    for d in results.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == crate::diagnostic::Severity::Error) {
-        *out.entry(d.rule).or_insert(0) += 1;
-    }
-    out
 }

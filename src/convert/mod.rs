@@ -112,9 +112,40 @@ fn semantic(value: &J) -> J {
     }
 }
 
+/// How deep the JSON model may nest: its `xml` tree takes two levels per element, and the model
+/// refuses elements nested deeper than [`crate::model::MAX_DEPTH`].
+const MAX_JSON_DEPTH: usize = 4 * crate::model::MAX_DEPTH + 64;
+
+/// How deep arrays and objects nest in `text` (strings skipped).
+fn json_depth(text: &str) -> usize {
+    let (mut depth, mut most, mut in_string, mut escaped) = (0usize, 0, false, false);
+    for c in text.chars() {
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') | (false, _, '"') => in_string = !in_string,
+            (false, _, '[' | '{') => {
+                depth += 1;
+                most = most.max(depth);
+            }
+            (false, _, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    most
+}
+
 /// The source in a JSON model printed by `tsq dump` (one task sequence); `Err` names the problem.
 pub fn from_json(name: &str, text: &str) -> Result<Source, String> {
-    let value: J = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| format!("invalid JSON: {e}"))?;
+    let text = text.trim_start_matches('\u{feff}');
+    // A dump nests as deep as the sequence, past `serde_json`'s default limit of 128 levels; the
+    // depth is bounded here instead, so that no input can exhaust the stack.
+    if json_depth(text) > MAX_JSON_DEPTH {
+        return Err(format!("the JSON model nests more than {MAX_JSON_DEPTH} levels deep"));
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.disable_recursion_limit();
+    let value = serde::Deserialize::deserialize(&mut de).and_then(|v: J| de.end().map(|()| v)).map_err(|e| format!("invalid JSON: {e}"))?;
     let item = match &value {
         J::Array(items) if items.len() == 1 => items.first().cloned().unwrap_or(J::Null),
         J::Array(items) => return Err(format!("the JSON model holds {} task sequences; convert takes one", items.len())),

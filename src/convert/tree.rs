@@ -89,10 +89,23 @@ fn start_tag_end(text: &str, n: XNode<'_, '_>) -> usize {
 
 /// The tree of element `n`, without recursion (deep files are bounded by the model's depth limit
 /// already, but the stack costs nothing here).
+/// Names are taken as written (with their namespace prefix), and the namespace declarations of
+/// the element are kept as attributes.
 fn element(text: &str, n: XNode<'_, '_>) -> Item {
-    let name = n.tag_name().name().to_owned();
-    let attributes = n.attributes().map(|a| (a.name().to_owned(), text.get(a.range_value()).unwrap_or("").to_owned())).collect();
     let r = n.range();
+    let tag = text.get(r.start + 1..r.end).unwrap_or("");
+    let name = tag.get(..tag.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(tag.len())).unwrap_or("").to_owned();
+    let inherited = |ns: &roxmltree::Namespace<'_>| n.parent_element().is_some_and(|p| p.namespaces().any(|q| q == ns));
+    let declarations = n.namespaces().filter(|ns| ns.name() != Some("xml") && !inherited(ns)).map(|ns| {
+        let name = ns.name().map_or_else(|| "xmlns".to_owned(), |p| format!("xmlns:{p}"));
+        (name, crate::writer::escape(ns.uri()))
+    });
+    let attributes = declarations
+        .chain(
+            n.attributes()
+                .map(|a| (text.get(a.range_qname()).unwrap_or("").to_owned(), text.get(a.range_value()).unwrap_or("").to_owned())),
+        )
+        .collect();
     let start = start_tag_end(text, n);
     let self_closing = start >= 2 && text.get(start - 2..start) == Some("/>");
     let mut children = Vec::new();
@@ -117,7 +130,15 @@ fn element(text: &str, n: XNode<'_, '_>) -> Item {
         let keep_all = VALUES.contains(&name.as_str())
             || !has_markup
             || items.iter().any(|i| matches!(i, Item::Text(_) | Item::Cdata(_)) && !layout(i));
-        children = if keep_all { items } else { items.into_iter().filter(|i| !layout(i)).collect() };
+        children = if VALUES.contains(&name.as_str()) && has_markup {
+            // A value holding markup (`<action>a<x/></action>`) is kept as written: the model
+            // compares values by their raw text, which rebuilt markup would not reproduce.
+            vec![Item::Text(text.get(start..end).unwrap_or("").to_owned())]
+        } else if keep_all {
+            items
+        } else {
+            items.into_iter().filter(|i| !layout(i)).collect()
+        };
     }
     Item::Element { name, attributes, children }
 }

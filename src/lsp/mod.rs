@@ -48,8 +48,10 @@ pub fn run(out: &mut dyn Write) -> Result<Ending, String> {
     server.join().map_err(|_| "tsq lsp: internal error: the server stopped".to_owned())?
 }
 
-/// Initialize, then serve until the client exits.
-fn serve(conn: &Connection) -> Result<Ending, String> {
+/// Serve one client on `conn` (any connection: [`run`] gives it standard input and output, the
+/// fuzz target an in-memory one): initialize, then answer until the client exits; `Err` is a
+/// one-sentence message.
+pub fn serve(conn: &Connection) -> Result<Ending, String> {
     let (id, params) = conn.initialize_start().map_err(|e| format!("tsq lsp: {e}"))?;
     let params: InitializeParams = serde_json::from_value(params).map_err(|e| format!("tsq lsp: invalid initialize request: {e}"))?;
     let enc = PositionEncoding::negotiate(params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_deref()));

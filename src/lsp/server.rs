@@ -110,6 +110,7 @@ impl<'a> Server<'a> {
                 recv(self.conn.receiver) -> msg => match msg {
                     Ok(Message::Request(req)) => {
                         if req.method == r::Shutdown::METHOD {
+                            self.cancel_waiting();
                             return match self.conn.handle_shutdown(&req) {
                                 Ok(_) => Ending::Clean,
                                 Err(_) => Ending::Broken,
@@ -224,14 +225,17 @@ impl<'a> Server<'a> {
 
     /// Handle a request: answer it here when it is quick, on a thread of its own otherwise.
     fn request(&mut self, req: Request) {
+        // Every request is answered: one whose parameters do not read gets an error.
+        let invalid = Response::new_err(req.id.clone(), ErrorCode::InvalidParams as i32, format!("invalid parameters of `{}`", req.method));
         match req.method.as_str() {
             r::DocumentDiagnosticRequest::METHOD => {
-                if let Ok((id, p)) = req.extract::<lsp_types::DocumentDiagnosticParams>(r::DocumentDiagnosticRequest::METHOD) {
-                    self.pull_diagnostics(id, p);
-                }
+                let Ok((id, p)) = req.extract::<lsp_types::DocumentDiagnosticParams>(r::DocumentDiagnosticRequest::METHOD) else {
+                    return self.send(invalid);
+                };
+                self.pull_diagnostics(id, p);
             }
             r::HoverRequest::METHOD => {
-                let Ok((id, p)) = req.extract::<lsp_types::HoverParams>(r::HoverRequest::METHOD) else { return };
+                let Ok((id, p)) = req.extract::<lsp_types::HoverParams>(r::HoverRequest::METHOD) else { return self.send(invalid) };
                 let at = p.text_document_position_params;
                 let result = self.docs.get(&at.text_document.uri).and_then(|d| {
                     let offset = d.index.offset(&d.text, at.position, self.enc);
@@ -240,7 +244,9 @@ impl<'a> Server<'a> {
                 self.send(Response::new_ok(id, result));
             }
             r::DocumentSymbolRequest::METHOD => {
-                let Ok((id, p)) = req.extract::<lsp_types::DocumentSymbolParams>(r::DocumentSymbolRequest::METHOD) else { return };
+                let Ok((id, p)) = req.extract::<lsp_types::DocumentSymbolParams>(r::DocumentSymbolRequest::METHOD) else {
+                    return self.send(invalid);
+                };
                 let Some(doc) = self.docs.get(&p.text_document.uri) else {
                     self.send(Response::new_ok(id, Vec::<lsp_types::DocumentSymbol>::new()));
                     return;
@@ -252,7 +258,9 @@ impl<'a> Server<'a> {
                 });
             }
             r::CodeActionRequest::METHOD => {
-                let Ok((id, p)) = req.extract::<lsp_types::CodeActionParams>(r::CodeActionRequest::METHOD) else { return };
+                let Ok((id, p)) = req.extract::<lsp_types::CodeActionParams>(r::CodeActionRequest::METHOD) else {
+                    return self.send(invalid);
+                };
                 let Some(doc) = self.docs.get(&p.text_document.uri) else {
                     self.send(Response::new_ok(id, Vec::<lsp_types::CodeActionOrCommand>::new()));
                     return;
@@ -383,6 +391,13 @@ impl<'a> Server<'a> {
                 }
                 _ => self.waiting.entry(uri).or_default().push((id, p.previous_result_id)),
             },
+        }
+    }
+
+    /// Answer every pull request still waiting for a check: the server is shutting down.
+    fn cancel_waiting(&mut self) {
+        for (id, _) in std::mem::take(&mut self.waiting).into_values().flatten() {
+            self.send(Response::new_err(id, ErrorCode::ServerCancelled as i32, "the server is shutting down".to_owned()));
         }
     }
 

@@ -30,7 +30,10 @@ fn add_to_list(cx: &Ctx<'_>, what: &str, id: &str) -> Option<Fix> {
     // A sequence stored entity-escaped inside its container takes escaped markup.
     let escaped = cx.text.get(cx.ts.sequence.span.start..).is_some_and(|t| t.starts_with("&lt;"));
     let (lt, gt, quote) = if escaped { ("&lt;", "&gt;", "&quot;") } else { ("<", ">", "\"") };
-    let element = format!("{lt}reference {what}={quote}{id}{quote}/{gt}");
+    // The id as an attribute value (`"`, `<`, `&` escaped), escaped once more inside escaped markup.
+    let value = crate::writer::escape(id);
+    let value = if escaped { crate::writer::escape(&value) } else { value };
+    let element = format!("{lt}reference {what}={quote}{value}{quote}/{gt}");
     let edit = if text.ends_with(&format!("/{gt}")) {
         Edit::new(list, format!("{lt}referenceList{gt}{element}{lt}/referenceList{gt}"))
     } else {

@@ -36,10 +36,20 @@ impl Rule for EmptyGroup {
                 // The console names a group it creates "New Group": an empty one is a group added
                 // by accident and never used, not a template's named placeholder.
                 let accidental = name == CONSOLE_DEFAULT_NAME;
-                let remove = Edit::delete(whole_lines(cx.text, node.span));
+                // The groups around it that hold only it would be empty once it is deleted: the fix
+                // deletes the outermost of them, so that one round does what one round per level
+                // would (a chain deeper than the rounds of `--fix` would never converge).
+                let holders = visit.ancestors.iter().rev().take_while(|a| a.kind == NodeKind::Group && a.children.len() == 1);
+                let (outer, around) = holders.fold((node, 0), |(_, n), a| (*a, n + 1));
+                let remove = Edit::delete(whole_lines(cx.text, outer.span));
                 let mut r = cx.report_at(visit, node.start_tag, format!("group `{name}` is empty"));
                 r.help("delete the group, or move the steps it should hold into it");
-                r.fix(Fix::unsafe_("delete the group", vec![remove]));
+                let title = match around {
+                    0 => "delete the group".to_owned(),
+                    1 => "delete the group and the group that holds only it".to_owned(),
+                    n => format!("delete the group and the {n} groups that hold only it"),
+                };
+                r.fix(Fix::unsafe_(title, vec![remove]));
                 if accidental {
                     r.severity(Severity::Warning);
                 }
@@ -58,6 +68,19 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("`b`"));
         assert_eq!(d[0].severity, crate::diagnostic::Severity::Info);
+        let d = lint("empty-group", r#"<group name="New Group"/>"#);
+        assert_eq!(d[0].severity, crate::diagnostic::Severity::Warning);
+    }
+
+    #[test]
+    fn the_fix_deletes_the_groups_that_hold_only_the_empty_one() {
+        let text = r#"<sequence><group name="a"><step/><group name="b"><group name="c"><group name="d"/></group></group></group></sequence>"#;
+        let d = lint("empty-group", text);
+        assert_eq!(d.len(), 1);
+        let fix = d[0].fix.as_ref().map(|f| (f.title.as_str(), f.edits[0].span));
+        let b = text.find(r#"<group name="b""#).unwrap_or(0);
+        let end = text.find("</group></sequence>").unwrap_or(0);
+        assert_eq!(fix, Some(("delete the group and the 2 groups that hold only it", crate::span::Span::new(b, end))));
         let d = lint("empty-group", r#"<group name="New Group"/>"#);
         assert_eq!(d[0].severity, crate::diagnostic::Severity::Warning);
     }
