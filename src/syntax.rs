@@ -26,8 +26,9 @@ pub fn parse(text: &str) -> Result<roxmltree::Document<'_>, SyntaxError> {
 
 /// One linear pass that refuses what would make parsing quadratic: an element with more than
 /// [`MAX_ATTRIBUTES`] attributes, a document with more than [`MAX_NAMESPACE_DECLARATIONS`]
-/// namespace declarations. Comments, CDATA sections, processing instructions and declarations
-/// are skipped; anything malformed is left to the parser.
+/// namespace declarations; and a processing instruction named `xml`, which the parser accepts
+/// although XML reserves the name. Comments, CDATA sections, processing instructions and
+/// declarations are skipped; anything else malformed is left to the parser.
 pub fn check_bounds(text: &str) -> Result<(), SyntaxError> {
     let bytes = text.as_bytes();
     let mut at = 0;
@@ -40,7 +41,19 @@ pub fn check_bounds(text: &str) -> Result<(), SyntaxError> {
             skip_to("-->")
         } else if rest.starts_with("<![CDATA[") {
             skip_to("]]>")
-        } else if rest.starts_with("<?") {
+        } else if let Some(pi) = rest.strip_prefix("<?") {
+            // XML reserves the target `xml` for the declaration (`<?xml` and a space, which the
+            // parser checks); roxmltree reads `<?xml?>` or `<?xml</…?>` as an ordinary
+            // processing instruction, which the writer could not then write back.
+            let target_len = pi.find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))).unwrap_or(pi.len());
+            let declaration = pi.get(target_len..).is_some_and(|r| r.starts_with(|c: char| c.is_ascii_whitespace()));
+            if pi.get(..target_len).is_some_and(|t| t.eq_ignore_ascii_case("xml")) && !declaration {
+                return Err(SyntaxError {
+                    message: "a processing instruction may not be named `xml`: the XML declaration reads `<?xml version=\"1.0\"?>`"
+                        .to_owned(),
+                    span: Span::new(lt, lt + 2 + target_len),
+                });
+            }
             skip_to("?>")
         } else if rest.starts_with("<!") || rest.starts_with("</") {
             skip_to(">")
@@ -174,6 +187,15 @@ mod tests {
             assert!(check_bounds(&format!("<r xmlns{sep}'urn:d'>{}</r>", ns(MAX_NAMESPACE_DECLARATIONS, sep))).is_err(), "{sep:?}");
             assert!(check_bounds(&format!("<r>{}</r>", ns(MAX_NAMESPACE_DECLARATIONS, sep))).is_ok(), "{sep:?}");
             assert!(check_bounds(&format!("<r>{}</r>", ns(MAX_NAMESPACE_DECLARATIONS + 1, sep))).is_err(), "{sep:?}");
+        }
+        // `xml` is reserved as a processing-instruction target, in any case; longer targets and
+        // the declaration itself are left alone.
+        for bad in ["<?xml</version=\"1.0\"?><a/>", "<a><?XmL?></a>", "<a><?xml?></a>"] {
+            let e = check_bounds(bad).unwrap_err();
+            assert!(e.message.contains("may not be named `xml`"), "{bad}: {}", e.message);
+        }
+        for good in ["<?xml version=\"1.0\"?><a/>", "<?xml-stylesheet href='s'?><a><?xmlfoo x?></a>"] {
+            assert!(check_bounds(good).is_ok(), "{good}");
         }
         // Markup inside comments and CDATA does not count.
         assert!(check_bounds(&format!("<r><!--<s{}/>--><![CDATA[<s{}/>]]></r>", attrs(200), attrs(200))).is_ok());

@@ -240,3 +240,21 @@ b<!-- c --></action><defaultVarList><variable name="CommandLine" property="Comma
     assert!(String::from_utf8_lossy(&raw).contains("<action>a<x y=\"1\"/>\nb<!-- c --></action>"));
     assert!(load("raw.xml", &raw).sequence.same(&original.sequence));
 }
+
+/// Found by the `convert` fuzz target: roxmltree reads `<?xml</version="1.0"?>` (or `<?xml?>`)
+/// as a processing instruction named `xml`, so the file loaded without a finding while its
+/// conversion could not be read back. XML reserves the name: the loader now reports it where it
+/// is, as xmllint does, and no command goes on to write such a file.
+#[test]
+fn a_processing_instruction_named_xml_is_a_syntax_error() {
+    let example = std::fs::read_to_string(support::root().join("examples/raw-sequence.xml")).unwrap();
+    let body = example.find("<sequence").map(|at| &example[at..]).unwrap();
+    for head in ["<?xml</version=\"1.0\"?>\n", "<?XML?>\n"] {
+        let odd = format!("{head}{body}");
+        support::invariants::check_convert("odd.xml", odd.as_bytes()).unwrap();
+        let loaded = tsq::container::load_bytes("odd.xml", odd.into_bytes(), None);
+        let problem = loaded[0].result.as_ref().unwrap_err();
+        assert_eq!(problem.rule.name, "xml-syntax");
+        assert_eq!((problem.span.start, problem.span.end), (0, 5), "{}", problem.message);
+    }
+}
