@@ -94,7 +94,8 @@ for size in $SIZES; do
     for cmd in "$TSQ check --format concise" "xmllint --noout"; do
         # shellcheck disable=SC2086 # the command is split into its words on purpose
         /usr/bin/time -f "%e %M" -o "$EXPORT_DIR/time.out" $cmd "$gen" >/dev/null 2>&1 || true
-        read -r secs kb <"$EXPORT_DIR/time.out"
+        # GNU time puts "Command exited with non-zero status N" first when the command fails.
+        read -r secs kb < <(tail -n 1 "$EXPORT_DIR/time.out")
         printf '%s\t%s\t%s\t%s\n' "$size" "${cmd##*/}" "$secs" "$kb" | tee -a "$MEM"
     done
 done

@@ -185,3 +185,20 @@ fn fixing_the_whole_corpus_converges() {
     let (code, _, err) = tsq(&["fmt", "--check", c]);
     assert_ne!(code, 2, "{err}");
 }
+
+/// Found by the `fix` fuzz target: in an `object.xml` whose package `References` list an ID that
+/// no step uses any more, removing the entry from the sequence's `<referenceList>` alone made the
+/// two lists disagree (a new `references-count` error, so `--fix` refused the whole file). The
+/// entry is still reported, without a fix.
+#[test]
+fn unused_references_the_package_also_lists_are_not_removed() {
+    let example = std::fs::read_to_string(support::root().join("examples/export/object.xml")).unwrap();
+    let unused = example.replace(">CM100003</variable>", ">CM100031</variable>");
+    assert_ne!(unused, example, "the example uses CM100003 in a variable");
+    support::invariants::check_fix("object.xml", unused.as_bytes()).unwrap();
+    let loaded = tsq::container::load_bytes("object.xml", unused.into_bytes(), None);
+    let result = tsq::lint::check(loaded.into_iter().next().unwrap(), &tsq::lint::Settings::default());
+    let found: Vec<_> = result.diagnostics.iter().filter(|d| d.rule == "unused-reference").collect();
+    assert_eq!(found.len(), 1, "{:?}", result.diagnostics);
+    assert!(found[0].message.contains("CM100003") && found[0].fix.is_none(), "{:?}", found[0]);
+}

@@ -45,10 +45,21 @@ impl Rule for UnusedReference {
                 continue;
             }
             let what = if r.attrs.get("application").is_some() { "application" } else { "package" };
+            // The package's own `References` (an `object.xml`, a 2007 package) listing the same ID
+            // must change with the list; removing it from one of them only would make the two
+            // disagree (`references-count`), so no fix is offered then.
+            let in_package = cx
+                .ts
+                .package
+                .as_ref()
+                .and_then(|p| p.references.as_ref())
+                .is_some_and(|refs| refs.iter().filter_map(|p| p.package.as_ref()).any(|p| key(&p.text()) == key(&id)));
             let remove = Edit::delete(whole_lines(cx.text, r.span));
-            cx.report(r.span, format!("{what} `{id}` is in the reference list but no step uses it"))
-                .help("remove the entry, or open and save the task sequence in the console so that ConfigMgr rebuilds the list")
-                .fix(Fix::safe("remove the entry", vec![remove]));
+            let mut report = cx.report(r.span, format!("{what} `{id}` is in the reference list but no step uses it"));
+            report.help("remove the entry, or open and save the task sequence in the console so that ConfigMgr rebuilds the list");
+            if !in_package {
+                report.fix(Fix::safe("remove the entry", vec![remove]));
+            }
         }
     }
 }
