@@ -41,14 +41,14 @@ impl Rule for InvalidVariableName {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for a in assignments(&cx.ts.sequence) {
+        for a in assignments(&cx.ts.sequence, cx.facts.visits()) {
             if a.name.starts_with('_') {
                 continue;
             }
             let why = if a.name.is_empty() { Some("is empty") } else { problem(&a.name) };
             let Some(why) = why else { continue };
             let msg = format!("variable name `{}` {why}", a.name);
-            let mut r = match &a.visit {
+            let mut r = match a.visit {
                 Some(visit) => cx.report_at(visit, a.span, msg),
                 None => cx.report(a.span, msg),
             };

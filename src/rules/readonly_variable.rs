@@ -22,7 +22,7 @@ const ALLOW: &[&str] = &["_SMSTSOrgName", "_SMSTSPackageName"];
 /// A variable the task sequence sets: where, its name (decoded, trimmed) and the name's span.
 pub(crate) struct Assignment<'a> {
     /// The step that sets it (`None` for `<globalVarList>`).
-    pub visit: Option<Visit<'a>>,
+    pub visit: Option<&'a Visit<'a>>,
     /// The name, trimmed.
     pub name: String,
     /// The span of the name in the file.
@@ -30,10 +30,10 @@ pub(crate) struct Assignment<'a> {
 }
 
 /// Every assignment: Set Task Sequence Variable names, Set Dynamic Variables rule variables and
-/// `<globalVarList>` entries.
-pub(crate) fn assignments(seq: &Sequence) -> Vec<Assignment<'_>> {
+/// `<globalVarList>` entries; `visits` is the walk of `seq` (`Ctx::facts`).
+pub(crate) fn assignments<'a>(seq: &'a Sequence, visits: &'a [Visit<'a>]) -> Vec<Assignment<'a>> {
     let mut out = Vec::new();
-    for visit in seq.walk() {
+    for visit in visits {
         let node = visit.node;
         let mut found: Vec<(String, Span)> = Vec::new();
         if node.is_type("SetVariableAction")
@@ -48,7 +48,7 @@ pub(crate) fn assignments(seq: &Sequence) -> Vec<Assignment<'_>> {
                 }
             }
         }
-        out.extend(found.into_iter().map(|(name, span)| Assignment { visit: Some(visit.clone()), name, span }));
+        out.extend(found.into_iter().map(|(name, span)| Assignment { visit: Some(visit), name, span }));
     }
     for v in &seq.globals {
         if let Some(name) = v.attrs.get("name") {
@@ -69,12 +69,12 @@ impl Rule for ReadonlyVariable {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let allow = cx.option_strings("allow", ALLOW);
-        for a in assignments(&cx.ts.sequence) {
+        for a in assignments(&cx.ts.sequence, cx.facts.visits()) {
             if !a.name.starts_with('_') || allow.iter().any(|n| n.eq_ignore_ascii_case(&a.name)) {
                 continue;
             }
             let msg = format!("`{}` is read-only and cannot be set by the task sequence", a.name);
-            let mut r = match &a.visit {
+            let mut r = match a.visit {
                 Some(visit) => cx.report_at(visit, a.span, msg),
                 None => cx.report(a.span, msg),
             };

@@ -50,11 +50,11 @@ impl Rule for RunasInWinpe {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let visits: Vec<_> = cx.facts.visits().to_vec();
+        let visits = cx.facts.visits();
         // The task sequence starts in Windows PE when its first step with a fixed environment is a
         // Windows PE one (boot media, PXE); otherwise it starts in the full OS.
         let mut in_winpe = visits.iter().filter(|v| !v.effectively_disabled()).find_map(|v| env(v.node)) == Some(true);
-        for visit in &visits {
+        for visit in visits {
             let node = visit.node;
             let enabled = !visit.effectively_disabled();
             if let Some(e) = env(node).filter(|_| enabled) {
