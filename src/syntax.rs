@@ -33,8 +33,8 @@ pub fn check_bounds(text: &str) -> Result<(), SyntaxError> {
     let bytes = text.as_bytes();
     let mut at = 0;
     let mut namespaces = 0usize;
-    let find = |from: usize, what: &str| text.get(from..).and_then(|t| t.find(what)).map(|i| from + i);
-    while let Some(lt) = text.get(at..).and_then(|t| t.find('<')).map(|i| at + i) {
+    let find = |from: usize, what: &str| bytes.get(from..).and_then(|t| memchr::memmem::find(t, what.as_bytes())).map(|i| from + i);
+    while let Some(lt) = bytes.get(at..).and_then(|t| memchr::memchr(b'<', t)).map(|i| at + i) {
         let rest = text.get(lt..).unwrap_or("");
         let skip_to = |close: &str| find(lt, close).map(|i| i + close.len());
         let next = if rest.starts_with("<!--") {
@@ -56,7 +56,7 @@ pub fn check_bounds(text: &str) -> Result<(), SyntaxError> {
             }
             skip_to("?>")
         } else if rest.starts_with("<!") || rest.starts_with("</") {
-            skip_to(">")
+            bytes.get(lt..).and_then(|t| memchr::memchr(b'>', t)).map(|i| lt + i + 1)
         } else {
             // A start tag: count the `=` of its attributes up to the closing `>`, jumping from one
             // `=`, `>` or `<` to the next and over each quoted value.

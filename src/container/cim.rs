@@ -141,8 +141,8 @@ pub fn read_instance(text: &str) -> Result<Instance, Problem> {
                 let frame = stack.pop();
                 match frame {
                     Some(Frame::Value) => {
-                        let raw = text.get(value_start..before).unwrap_or("").to_owned();
-                        finish_value(&stack, &mut package, &mut refs, Value::new(intern(&raw), Span::new(value_start, before)));
+                        let raw = text.get(value_start..before).unwrap_or("");
+                        finish_value(&stack, &mut package, &mut refs, Value::new(intern(raw), Span::new(value_start, before)));
                     }
                     Some(Frame::Property(i) | Frame::Array(i)) => {
                         if let Some(p) = package.properties.get_mut(i) {

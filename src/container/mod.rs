@@ -18,6 +18,7 @@ use crate::source::{Encoding, SourceFile, declared_encoding};
 use crate::span::{OffsetMap, Span, unescape_mapped};
 use crate::syntax;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The container a task sequence was found in.
@@ -296,11 +297,11 @@ fn parse_cim(text: &str) -> Result<TaskSequence, Problem> {
         ));
     }
     let prop = inst.package.property("Sequence");
-    let Some(value) = prop.and_then(|p| p.value.clone()) else {
+    let Some(value) = prop.and_then(|p| p.value.as_ref()) else {
         let span = prop.map_or(inst.package.span, |p| p.span);
         return Err(Problem::unsupported("the `SMS_TaskSequencePackage` instance has no `Sequence` value", span));
     };
-    let (seq_text, map) = sequence_text(&value)?;
+    let (seq_text, map) = sequence_text(value)?;
     let doc = syntax::parse(&seq_text).map_err(|e| Problem::syntax(e.message, map.span(e.span)))?;
     let root = doc.root_element();
     if !root.has_tag_name("sequence") {
@@ -314,8 +315,9 @@ fn parse_cim(text: &str) -> Result<TaskSequence, Problem> {
     Ok(ts)
 }
 
-/// The sequence text of a `Sequence` value: CDATA content verbatim, or entity-escaped text decoded.
-fn sequence_text(value: &Value) -> Result<(String, OffsetMap), Problem> {
+/// The sequence text of a `Sequence` value: CDATA content verbatim (borrowed, not copied), or
+/// entity-escaped text decoded.
+fn sequence_text(value: &Value) -> Result<(Cow<'_, str>, OffsetMap), Problem> {
     let raw = value.raw.as_ref();
     let lead = raw.len() - raw.trim_start().len();
     let trimmed = raw.trim();
@@ -324,7 +326,8 @@ fn sequence_text(value: &Value) -> Result<(String, OffsetMap), Problem> {
             return Err(Problem::unsupported("the `Sequence` value has more than one CDATA section", value.span));
         }
         let base = value.span.start + lead + 9;
-        return Ok((inner.to_owned(), OffsetMap::verbatim(base)));
+        return Ok((Cow::Borrowed(inner), OffsetMap::verbatim(base)));
     }
-    Ok(unescape_mapped(raw, value.span.start))
+    let (text, map) = unescape_mapped(raw, value.span.start);
+    Ok((Cow::Owned(text), map))
 }

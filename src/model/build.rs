@@ -37,18 +37,19 @@ impl Src<'_> {
         Value::mapped(intern(self.text.get(r.clone()).unwrap_or("")), &self.map, r.start)
     }
 
+    /// The attributes of `n`, in a vector of exactly their number (collecting would give room
+    /// for at least four, and most elements have one or two).
     fn attrs(&self, n: XNode<'_, '_>) -> Attrs {
-        Attrs(
-            n.attributes()
-                .map(|a| {
-                    let whole = a.range();
-                    // The name as written (`a:name`), not the local name: a prefixed attribute and
-                    // a plain one of the same local name are two attributes.
-                    let qname = self.text.get(whole.clone()).and_then(|t| t.split_once('=')).map_or(a.name(), |(n, _)| n.trim_end());
-                    Attr { name: intern(qname), span: self.span(whole), value: self.value(a.range_value()) }
-                })
-                .collect(),
-        )
+        let all = n.attributes();
+        let mut out = Vec::with_capacity(all.len());
+        out.extend(all.map(|a| {
+            let whole = a.range();
+            // The name as written (`a:name`), not the local name: a prefixed attribute and
+            // a plain one of the same local name are two attributes.
+            let qname = self.text.get(whole.clone()).and_then(|t| t.split_once('=')).map_or(a.name(), |(n, _)| n.trim_end());
+            Attr { name: intern(qname), span: self.span(whole), value: self.value(a.range_value()) }
+        }));
+        Attrs(out)
     }
 
     /// The span of `<name` at the start of element `n`, with the name as written (prefix included).
@@ -249,6 +250,12 @@ fn node(src: &Src<'_>, n: XNode<'_, '_>, depth: usize) -> Result<Node, BuildErro
     if let Some(rules) = out.var("OSDSetDynamicVariablesRules").map(|v| v.value.clone()) {
         out.dynamic_rules = Some(dynamic_rules(&rules, depth)?);
     }
+    // A vector that grew by pushing has room for at least four: give back what is unused (the
+    // model of a large file is a third smaller).
+    out.variables.shrink_to_fit();
+    out.children.shrink_to_fit();
+    out.stray_conditions.shrink_to_fit();
+    out.unknown.shrink_to_fit();
     Ok(out)
 }
 
@@ -257,6 +264,7 @@ fn condition(src: &Src<'_>, n: XNode<'_, '_>, depth: usize) -> Result<Condition,
     for c in n.children().filter(XNode::is_element) {
         children.push(cond_node(src, c, depth + 1)?);
     }
+    children.shrink_to_fit();
     Ok(Condition { span: src.span(n.range()), children })
 }
 
@@ -288,6 +296,8 @@ fn cond_node(src: &Src<'_>, n: XNode<'_, '_>, depth: usize) -> Result<CondNode, 
             out.children.push(cond_node(src, c, depth + 1)?);
         }
     }
+    out.variables.shrink_to_fit();
+    out.children.shrink_to_fit();
     Ok(out)
 }
 
