@@ -2,10 +2,13 @@
 
 use crate::span::{LineIndex, Span};
 
+/// The most nodes (elements, text runs, comments) a document may have.
+pub const MAX_NODES: u32 = 50_000_000;
+
 /// Parsing options: no DTD (so no entity expansion and no external entity is ever read).
 #[must_use]
 pub fn options<'a>() -> roxmltree::ParsingOptions<'a> {
-    roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: 50_000_000, ..roxmltree::ParsingOptions::default() }
+    roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: MAX_NODES, ..roxmltree::ParsingOptions::default() }
 }
 
 /// The most attributes one element may have (real task sequences have at most 10). roxmltree

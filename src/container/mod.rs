@@ -13,10 +13,9 @@ pub mod mdt_share;
 pub use archive::{ARCHIVE_MEMBER_LIMIT, ARCHIVE_RATIO_ALLOWANCE, ARCHIVE_RATIO_LIMIT, ARCHIVE_TOTAL_LIMIT, Shipped};
 pub use layout::{LayoutCache, is_task_sequence_root, load_in_layout, load_path, read_path, walked_file_has_task_sequence};
 
-use crate::model::{Package, PackageReference, Property, Sequence, Value, build_sequence, intern};
+use crate::model::{Id, Package, PackageReference, Property, Sequence, Tree, Value, build_sequence, intern};
 use crate::source::{Encoding, SourceFile, declared_encoding};
 use crate::span::{OffsetMap, Span, unescape_mapped};
-use crate::syntax;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -179,8 +178,8 @@ pub fn parse(source: &SourceFile, force: Option<Format>) -> Result<TaskSequence,
     let mut ts = if is_cim {
         parse_cim(text)?
     } else {
-        let doc = syntax::parse(text).map_err(|e| Problem::syntax(e.message, e.span))?;
-        from_document(text, &doc, force)?
+        let tree = Tree::parse(text).map_err(|e| Problem::syntax(e.message, e.span))?;
+        from_tree(&tree, force)?
     };
     ts.encoding = source.encoding;
     ts.declared_encoding = declared;
@@ -202,33 +201,34 @@ fn empty_ts(format: Format, sequence: Sequence, sequence_span: Span) -> TaskSequ
     }
 }
 
-fn build(text: &str, map: OffsetMap, seq: roxmltree::Node<'_, '_>) -> Result<Sequence, Problem> {
-    build_sequence(text, map, seq).map_err(|e| Problem::syntax(e.message, e.span))
+fn build(tree: &Tree<'_>, seq: Id, map: OffsetMap) -> Result<Sequence, Problem> {
+    build_sequence(tree, seq, map).map_err(|e| Problem::syntax(e.message, e.span))
 }
 
-fn from_document(text: &str, doc: &roxmltree::Document<'_>, force: Option<Format>) -> Result<TaskSequence, Problem> {
-    let root = doc.root_element();
-    let root_span = tag_name_span(text, root.range().start);
-    match (root.tag_name().name(), force) {
+/// The task sequence in a document: a `<sequence>` (raw, or MDT when it has a name or a
+/// description, unless `force` says which) or the 2007 wrapper.
+fn from_tree(tree: &Tree<'_>, force: Option<Format>) -> Result<TaskSequence, Problem> {
+    let text = tree.text;
+    let root = Tree::ROOT;
+    let root_span = tag_name_span(text, tree.elem(root).start);
+    let child = |of: Id, name: &str| tree.children(of).find(|&c| tree.local_name(c) == name);
+    let span = |id: Id| Span::new(tree.elem(id).start, tree.elem(id).end);
+    match (tree.local_name(root), force) {
         ("sequence", f) if f != Some(Format::SmsTaskSequencePackage) => {
-            let is_mdt = root.has_attribute("name") || root.has_attribute("description");
+            let is_mdt = tree.has_attr(root, "name") || tree.has_attr(root, "description");
             let format = match f {
                 Some(f) => f,
                 None if is_mdt => Format::MdtTs,
                 None => Format::RawSequence,
             };
-            let span = Span::new(root.range().start, root.range().end);
-            Ok(empty_ts(format, build(text, OffsetMap::verbatim(0), root)?, span))
+            Ok(empty_ts(format, build(tree, root, OffsetMap::verbatim(0))?, span(root)))
         }
         ("SmsTaskSequencePackage", None | Some(Format::SmsTaskSequencePackage)) => {
-            let seq = root
-                .children()
-                .find(|c| c.has_tag_name("SequenceData"))
-                .and_then(|d| d.children().find(|c| c.has_tag_name("sequence")))
+            let seq = child(root, "SequenceData")
+                .and_then(|d| child(d, "sequence"))
                 .ok_or_else(|| Problem::unsupported("`SmsTaskSequencePackage` has no `SequenceData/sequence`", root_span))?;
-            let span = Span::new(seq.range().start, seq.range().end);
-            let mut ts = empty_ts(Format::SmsTaskSequencePackage, build(text, OffsetMap::verbatim(0), seq)?, span);
-            ts.package = Some(wrapper_package(text, root));
+            let mut ts = empty_ts(Format::SmsTaskSequencePackage, build(tree, seq, OffsetMap::verbatim(0))?, span(seq));
+            ts.package = Some(wrapper_package(tree));
             Ok(ts)
         }
         (name, _) => Err(Problem::unsupported(
@@ -240,34 +240,31 @@ fn from_document(text: &str, doc: &roxmltree::Document<'_>, force: Option<Format
     }
 }
 
-/// Properties of the 2007 wrapper: each child element but `SequenceData`.
-fn wrapper_package(text: &str, root: roxmltree::Node<'_, '_>) -> Package {
-    let content = |n: roxmltree::Node<'_, '_>| -> Value {
-        let r = n.range();
-        let whole = text.get(r.clone()).unwrap_or("");
-        let open_end = whole.find('>').map_or(whole.len(), |i| i + 1);
-        let self_closing = whole.get(..open_end).is_some_and(|t| t.ends_with("/>"));
-        let close = if self_closing { open_end } else { whole.rfind("</").unwrap_or(open_end).max(open_end) };
-        Value::new(intern(whole.get(open_end..close).unwrap_or("")), Span::new(r.start + open_end, r.start + close))
-    };
-    let mut pkg = Package { span: Span::new(root.range().start, root.range().end), ..Package::default() };
-    for c in root.children().filter(roxmltree::Node::is_element) {
-        let name = c.tag_name().name();
-        let span = Span::new(c.range().start, c.range().end);
-        match name {
+/// Properties of the 2007 wrapper: each child element of the root but `SequenceData`.
+fn wrapper_package(tree: &Tree<'_>) -> Package {
+    let text = tree.text;
+    let span = |id: Id| Span::new(tree.elem(id).start, tree.elem(id).end);
+    let value = |r: std::ops::Range<usize>| Value::new(intern(text.get(r.clone()).unwrap_or("")), Span::new(r.start, r.end));
+    let mut pkg = Package { span: span(Tree::ROOT), ..Package::default() };
+    for c in tree.children(Tree::ROOT) {
+        match tree.local_name(c) {
             "SequenceData" => {}
             "References" => {
-                pkg.references_span = Some(span);
-                let attr = |r: roxmltree::Node<'_, '_>, n: &str| {
-                    r.attributes().find(|a| a.name() == n).map(|a| {
-                        Value::new(intern(text.get(a.range_value()).unwrap_or("")), Span::new(a.range_value().start, a.range_value().end))
-                    })
+                pkg.references_span = Some(span(c));
+                let attr = |r: Id, n: &str| {
+                    tree.attrs(r)
+                        .iter()
+                        .find(|a| {
+                            let q = tree.attr_name(a);
+                            q.rsplit_once(':').map_or(q, |(_, local)| local) == n
+                        })
+                        .map(|a| value(a.value.clone()))
                 };
-                let refs = c
-                    .children()
-                    .filter(|r| r.has_tag_name("Reference"))
+                let refs = tree
+                    .children(c)
+                    .filter(|&r| tree.local_name(r) == "Reference")
                     .map(|r| PackageReference {
-                        span: Span::new(r.range().start, r.range().end),
+                        span: span(r),
                         package: attr(r, "Package"),
                         program: attr(r, "Program"),
                         kind: attr(r, "Type"),
@@ -275,11 +272,16 @@ fn wrapper_package(text: &str, root: roxmltree::Node<'_, '_>) -> Package {
                     .collect();
                 pkg.references = Some(refs);
             }
-            _ => {
-                let has_elements = c.children().any(|x| x.is_element());
-                let value = (!has_elements).then(|| content(c));
-                let array_len = has_elements.then(|| c.children().filter(roxmltree::Node::is_element).count());
-                pkg.properties.push(Property { name: name.to_owned(), span, value, array_len });
+            name => {
+                let elements = tree.children(c).count();
+                let e = tree.elem(c);
+                let value = (elements == 0).then(|| value(e.tag_end..e.content_end));
+                pkg.properties.push(Property {
+                    name: name.to_owned(),
+                    span: span(c),
+                    value,
+                    array_len: (elements > 0).then_some(elements),
+                });
             }
         }
     }
@@ -302,14 +304,17 @@ fn parse_cim(text: &str) -> Result<TaskSequence, Problem> {
         return Err(Problem::unsupported("the `SMS_TaskSequencePackage` instance has no `Sequence` value", span));
     };
     let (seq_text, map) = sequence_text(value)?;
-    let doc = syntax::parse(&seq_text).map_err(|e| Problem::syntax(e.message, map.span(e.span)))?;
-    let root = doc.root_element();
-    if !root.has_tag_name("sequence") {
-        let at = map.span(tag_name_span(&seq_text, root.range().start));
-        return Err(Problem::unsupported(format!("the `Sequence` property holds `<{}>`, not `<sequence>`", root.tag_name().name()), at));
+    let tree = Tree::parse(&seq_text).map_err(|e| Problem::syntax(e.message, map.span(e.span)))?;
+    let root = tree.elem(Tree::ROOT);
+    if tree.local_name(Tree::ROOT) != "sequence" {
+        let at = map.span(tag_name_span(&seq_text, root.start));
+        return Err(Problem::unsupported(
+            format!("the `Sequence` property holds `<{}>`, not `<sequence>`", tree.local_name(Tree::ROOT)),
+            at,
+        ));
     }
-    let seq = build(&seq_text, map.clone(), root)?;
-    let span = map.span(Span::new(root.range().start, root.range().end));
+    let span = map.span(Span::new(root.start, root.end));
+    let seq = build(&tree, Tree::ROOT, map)?;
     let mut ts = empty_ts(Format::CmObjectXml, seq, span);
     ts.package = Some(inst.package);
     Ok(ts)

@@ -1,11 +1,11 @@
-//! Building the model from a roxmltree document.
+//! Building the model from an element tree.
 
 use super::intern;
+use super::tree::{Id, Tree};
 use super::{
     Attr, Attrs, CondKind, CondNode, Condition, DynamicRule, DynamicRules, Node, NodeKind, Reference, Sequence, Unknown, Value, Variable,
 };
 use crate::span::{OffsetMap, Span};
-use roxmltree::Node as XNode;
 use std::sync::Arc;
 
 /// The deepest nesting of groups and condition operators tsq builds. Real files reach 10; a
@@ -21,14 +21,15 @@ pub struct BuildError {
     pub span: Span,
 }
 
-/// Text a document was parsed from, and how its offsets map back to the file on disk.
-struct Src<'t> {
+/// The tree a sequence is built from, and how its offsets map back to the file on disk.
+struct Src<'a, 't> {
+    tree: &'a Tree<'t>,
     text: &'t str,
     /// From offsets in `text` to offsets in the file on disk.
     map: Arc<OffsetMap>,
 }
 
-impl Src<'_> {
+impl Src<'_, '_> {
     fn span(&self, r: std::ops::Range<usize>) -> Span {
         self.map.span(Span::new(r.start, r.end))
     }
@@ -39,84 +40,81 @@ impl Src<'_> {
 
     /// The attributes of `n`, in a vector of exactly their number (collecting would give room
     /// for at least four, and most elements have one or two).
-    fn attrs(&self, n: XNode<'_, '_>) -> Attrs {
-        let all = n.attributes();
+    fn attrs(&self, n: Id) -> Attrs {
+        let all = self.tree.attrs(n);
         let mut out = Vec::with_capacity(all.len());
-        out.extend(all.map(|a| {
-            let whole = a.range();
-            // The name as written (`a:name`), not the local name: a prefixed attribute and
-            // a plain one of the same local name are two attributes.
-            let qname = self.text.get(whole.clone()).and_then(|t| t.split_once('=')).map_or(a.name(), |(n, _)| n.trim_end());
-            Attr { name: intern(qname), span: self.span(whole), value: self.value(a.range_value()) }
+        // The name as written (`a:name`), not the local name: a prefixed attribute and a plain
+        // one of the same local name are two attributes.
+        out.extend(all.iter().map(|a| Attr {
+            name: intern(self.tree.attr_name(a)),
+            span: self.span(a.range()),
+            value: self.value(a.value.clone()),
         }));
         Attrs(out)
     }
 
     /// The span of `<name` at the start of element `n`, with the name as written (prefix included).
-    fn name_span(&self, n: XNode<'_, '_>) -> Span {
-        let start = n.range().start;
-        let tag = self.text.get(start + 1..n.range().end).unwrap_or("");
-        let len = tag.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(tag.len());
-        self.span(start..start + 1 + len)
+    fn name_span(&self, n: Id) -> Span {
+        let start = self.tree.elem(n).start;
+        self.span(start..start + 1 + self.tree.name(n).len())
     }
 
-    /// The byte just after the start tag's `>`.
-    fn start_tag_end(&self, n: XNode<'_, '_>) -> usize {
-        let r = n.range();
-        let from = n.attributes().map(|a| a.range().end).max().unwrap_or(r.start + 1);
-        self.text.get(from..r.end).and_then(|s| s.find('>')).map_or(r.end, |i| from + i + 1)
+    /// The whole element.
+    fn elem_span(&self, n: Id) -> Span {
+        let e = self.tree.elem(n);
+        self.span(e.start..e.end)
     }
 
     /// The raw content between the start and end tags (empty for a self-closing element).
-    fn content(&self, n: XNode<'_, '_>) -> Value {
-        let r = n.range();
-        let start = self.start_tag_end(n);
-        let self_closing = start >= 2 && self.text.get(start - 2..start) == Some("/>");
-        // The end tag `</name>` holds no `<`, so the last `<` of the element starts it (a char
-        // search, cheaper than a substring search on every variable).
-        let end = if self_closing { start } else { self.text.get(start..r.end).and_then(|s| s.rfind('<')).map_or(start, |i| start + i) };
-        self.value(start..end.max(start))
+    fn content(&self, n: Id) -> Value {
+        let e = self.tree.elem(n);
+        self.value(e.tag_end..e.content_end)
+    }
+
+    fn comment(&self, r: &std::ops::Range<usize>) -> Value {
+        // The text between `<!--` and `-->`.
+        self.value(r.start + 4..r.end.saturating_sub(3).max(r.start + 4))
+    }
+
+    /// The child elements of `n` with their local names.
+    fn children(&self, n: Id) -> impl Iterator<Item = (Id, &str)> + '_ {
+        self.tree.children(n).map(|c| (c, self.tree.local_name(c)))
     }
 }
 
-/// Build the model of the `<sequence>` element `seq`, parsed from `text`; `map` takes offsets in
-/// `text` to offsets in the file on disk.
-pub fn build_sequence(text: &str, map: OffsetMap, seq: XNode<'_, '_>) -> Result<Sequence, BuildError> {
-    let src = Src { text, map: Arc::new(map) };
-    let comments = scan(&src, seq)?;
-    let mut prolog_comments: Vec<Value> =
-        std::iter::successors(seq.prev_sibling(), XNode::prev_sibling).filter(XNode::is_comment).map(|c| comment_value(&src, c)).collect();
-    prolog_comments.reverse();
+/// Build the model of the `<sequence>` element `seq` of `tree`; `map` takes offsets in the tree's
+/// text to offsets in the file on disk.
+pub fn build_sequence(tree: &Tree<'_>, seq: Id, map: OffsetMap) -> Result<Sequence, BuildError> {
+    let src = Src { tree, text: tree.text, map: Arc::new(map) };
+    depth_guard(&src, seq)?;
+    let e = tree.elem(seq);
     let mut out = Sequence {
-        span: src.span(seq.range()),
-        start_tag: src.span(seq.range().start..src.start_tag_end(seq)),
+        span: src.elem_span(seq),
+        start_tag: src.span(e.start..e.tag_end),
         attrs: src.attrs(seq),
         globals: Vec::new(),
         reference_list: None,
         references: Vec::new(),
         steps: Vec::new(),
         unknown: Vec::new(),
-        comments,
-        prolog_comments,
+        comments: tree.comments(seq).iter().map(|c| src.comment(c)).collect(),
+        prolog_comments: tree.earlier_comments(seq).iter().map(|c| src.comment(c)).collect(),
     };
-    for child in seq.children() {
-        if !child.is_element() {
-            continue;
-        }
-        match child.tag_name().name() {
+    for (child, name) in src.children(seq) {
+        match name {
             "referenceList" => {
-                out.reference_list = Some(src.span(child.range()));
-                for r in child.children().filter(XNode::is_element) {
-                    if r.tag_name().name() == "reference" {
-                        out.references.push(Reference { span: src.span(r.range()), attrs: src.attrs(r) });
+                out.reference_list = Some(src.elem_span(child));
+                for (r, name) in src.children(child) {
+                    if name == "reference" {
+                        out.references.push(Reference { span: src.elem_span(r), attrs: src.attrs(r) });
                     } else {
                         out.unknown.push(unknown(&src, r));
                     }
                 }
             }
             "globalVarList" => {
-                for v in child.children().filter(XNode::is_element) {
-                    if v.tag_name().name() == "variable" {
+                for (v, name) in src.children(child) {
+                    if name == "variable" {
                         out.globals.push(variable(&src, v));
                     } else {
                         out.unknown.push(unknown(&src, v));
@@ -130,77 +128,47 @@ pub fn build_sequence(text: &str, map: OffsetMap, seq: XNode<'_, '_>) -> Result<
     Ok(out)
 }
 
-/// One iterative pass over the sequence before the recursive build: collect every comment (for
-/// suppressions), and refuse absurdly deep documents, so that a file with 100,000 nested groups
-/// costs no stack. The recursive builders check [`MAX_DEPTH`] precisely; this guard only bounds
-/// their recursion (conditions add a few element levels).
-fn scan(src: &Src<'_>, seq: XNode<'_, '_>) -> Result<Vec<Value>, BuildError> {
+/// One iterative pass over the sequence's elements before the recursive build: refuse absurdly deep
+/// documents, so that a file with 100,000 nested groups costs no stack. The recursive builders
+/// check [`MAX_DEPTH`] precisely; this guard only bounds their recursion (conditions add a few
+/// element levels).
+fn depth_guard(src: &Src<'_, '_>, seq: Id) -> Result<(), BuildError> {
     const SLACK: usize = 8;
-    let mut comments = Vec::new();
     // The open elements, as the ends of their ranges: an element closes before the next one that
     // starts at or after its end.
     let mut open: Vec<usize> = Vec::new();
-    for n in seq.descendants() {
-        if n.is_comment() {
-            comments.push(comment_value(src, n));
-            continue;
-        }
-        if !n.is_element() {
-            continue;
-        }
-        let r = n.range();
-        while open.last().is_some_and(|&end| end <= r.start) {
+    let end = src.tree.elem(seq).end;
+    let inside = src.tree.elems().iter().enumerate().skip(seq).take_while(|(_, e)| e.start < end);
+    for (id, e) in inside {
+        while open.last().is_some_and(|&end| end <= e.start) {
             open.pop();
         }
-        open.push(r.end);
+        open.push(e.end);
         if open.len() > MAX_DEPTH + SLACK {
-            return Err(too_deep(src, n));
+            return Err(too_deep(src, id));
         }
     }
-    Ok(comments)
+    Ok(())
 }
 
-fn comment_value(src: &Src<'_>, c: XNode<'_, '_>) -> Value {
-    let r = c.range();
-    // The text between `<!--` and `-->`.
-    src.value(r.start + 4..r.end.saturating_sub(3).max(r.start + 4))
+fn unknown(src: &Src<'_, '_>, n: Id) -> Unknown {
+    Unknown { name: src.tree.local_name(n).to_owned(), span: src.elem_span(n) }
 }
 
-fn unknown(src: &Src<'_>, n: XNode<'_, '_>) -> Unknown {
-    Unknown { name: n.tag_name().name().to_owned(), span: src.span(n.range()) }
+fn variable(src: &Src<'_, '_>, n: Id) -> Variable {
+    Variable { span: src.elem_span(n), attrs: src.attrs(n), value: src.content(n) }
 }
 
-fn variable(src: &Src<'_>, n: XNode<'_, '_>) -> Variable {
-    Variable { span: src.span(n.range()), attrs: src.attrs(n), value: src.content(n) }
+fn too_deep(src: &Src<'_, '_>, n: Id) -> BuildError {
+    let start = src.tree.elem(n).start;
+    BuildError { message: format!("elements are nested more than {MAX_DEPTH} levels deep"), span: src.span(start..start + 1) }
 }
 
-fn too_deep(src: &Src<'_>, n: XNode<'_, '_>) -> BuildError {
-    BuildError {
-        message: format!("elements are nested more than {MAX_DEPTH} levels deep"),
-        span: src.span(n.range().start..n.range().start + 1),
-    }
-}
-
-fn leading_comments(src: &Src<'_>, n: XNode<'_, '_>) -> Vec<Value> {
-    let mut out = Vec::new();
-    let mut prev = n.prev_sibling();
-    while let Some(p) = prev {
-        if p.is_comment() {
-            out.push(comment_value(src, p));
-        } else if !(p.is_text() && p.text().is_some_and(|t| t.trim().is_empty())) {
-            break;
-        }
-        prev = p.prev_sibling();
-    }
-    out.reverse();
-    out
-}
-
-fn node(src: &Src<'_>, n: XNode<'_, '_>, depth: usize) -> Result<Node, BuildError> {
+fn node(src: &Src<'_, '_>, n: Id, depth: usize) -> Result<Node, BuildError> {
     if depth > MAX_DEPTH {
         return Err(too_deep(src, n));
     }
-    let kind = match n.tag_name().name() {
+    let kind = match src.tree.local_name(n) {
         "group" => NodeKind::Group,
         "subtasksequence" => NodeKind::SubTaskSequence,
         _ => NodeKind::Step,
@@ -210,11 +178,12 @@ fn node(src: &Src<'_>, n: XNode<'_, '_>, depth: usize) -> Result<Node, BuildErro
         (NodeKind::Step | NodeKind::SubTaskSequence, Some(t)) => crate::analysis::step_types::lookup(&t.raw),
         _ => crate::analysis::step_types::StepKind::Other,
     };
+    let e = src.tree.elem(n);
     let mut out = Node {
         kind,
         step_kind,
-        span: src.span(n.range()),
-        start_tag: src.span(n.range().start..src.start_tag_end(n)),
+        span: src.elem_span(n),
+        start_tag: src.span(e.start..e.tag_end),
         attrs,
         condition: None,
         stray_conditions: Vec::new(),
@@ -223,15 +192,15 @@ fn node(src: &Src<'_>, n: XNode<'_, '_>, depth: usize) -> Result<Node, BuildErro
         dynamic_rules: None,
         children: Vec::new(),
         unknown: Vec::new(),
-        leading_comments: leading_comments(src, n),
+        leading_comments: src.tree.leading(n).iter().map(|c| src.comment(c)).collect(),
     };
-    for child in n.children().filter(XNode::is_element) {
-        match child.tag_name().name() {
+    for (child, name) in src.children(n) {
+        match name {
             "condition" => out.condition = Some(condition(src, child, depth + 1)?),
             "action" => out.action = Some(src.content(child)),
             "defaultVarList" => {
-                for v in child.children().filter(XNode::is_element) {
-                    if v.tag_name().name() == "variable" {
+                for (v, name) in src.children(child) {
+                    if name == "variable" {
                         out.variables.push(variable(src, v));
                     } else {
                         out.unknown.push(unknown(src, v));
@@ -259,21 +228,20 @@ fn node(src: &Src<'_>, n: XNode<'_, '_>, depth: usize) -> Result<Node, BuildErro
     Ok(out)
 }
 
-fn condition(src: &Src<'_>, n: XNode<'_, '_>, depth: usize) -> Result<Condition, BuildError> {
+fn condition(src: &Src<'_, '_>, n: Id, depth: usize) -> Result<Condition, BuildError> {
     let mut children = Vec::new();
-    for c in n.children().filter(XNode::is_element) {
+    for (c, _) in src.children(n) {
         children.push(cond_node(src, c, depth + 1)?);
     }
     children.shrink_to_fit();
-    Ok(Condition { span: src.span(n.range()), children })
+    Ok(Condition { span: src.elem_span(n), children })
 }
 
-fn cond_node(src: &Src<'_>, n: XNode<'_, '_>, depth: usize) -> Result<CondNode, BuildError> {
+fn cond_node(src: &Src<'_, '_>, n: Id, depth: usize) -> Result<CondNode, BuildError> {
     if depth > MAX_DEPTH {
         return Err(too_deep(src, n));
     }
-    let name = n.tag_name().name();
-    let kind = match name {
+    let kind = match src.tree.local_name(n) {
         "operator" => CondKind::Operator,
         "expression" => CondKind::Expression,
         "osConditionGroup" => CondKind::OsConditionGroup,
@@ -283,14 +251,14 @@ fn cond_node(src: &Src<'_>, n: XNode<'_, '_>, depth: usize) -> Result<CondNode, 
     };
     let mut out = CondNode {
         kind,
-        span: src.span(n.range()),
+        span: src.elem_span(n),
         attrs: src.attrs(n),
         variables: Vec::new(),
         children: Vec::new(),
         name_span: src.name_span(n),
     };
-    for c in n.children().filter(XNode::is_element) {
-        if out.kind == CondKind::Expression && c.tag_name().name() == "variable" {
+    for (c, name) in src.children(n) {
+        if out.kind == CondKind::Expression && name == "variable" {
             out.variables.push(variable(src, c));
         } else {
             out.children.push(cond_node(src, c, depth + 1)?);
@@ -310,22 +278,25 @@ fn dynamic_rules(value: &Value, depth: usize) -> Result<DynamicRules, BuildError
         return Ok(out);
     }
     let (inner, map) = value.unescape_mapped();
-    let doc = match crate::syntax::parse(&inner) {
-        Ok(doc) => doc,
+    let tree = match Tree::parse(&inner) {
+        Ok(tree) => tree,
         Err(err) => {
             // The message carries no position of the unescaped text; the span is mapped to the file.
             out.error = Some((err.message, map.span(err.span)));
             return Ok(out);
         }
     };
-    let nested = Src { text: &inner, map: Arc::new(map) };
-    for rule in doc.root_element().children().filter(|c| c.is_element() && c.tag_name().name() == "Rule") {
-        let mut r = DynamicRule { span: nested.span(rule.range()), condition: None, variables: Vec::new() };
-        for c in rule.children().filter(XNode::is_element) {
-            match c.tag_name().name() {
+    let nested = Src { tree: &tree, text: &inner, map: Arc::new(map) };
+    for (rule, name) in nested.children(Tree::ROOT) {
+        if name != "Rule" {
+            continue;
+        }
+        let mut r = DynamicRule { span: nested.elem_span(rule), condition: None, variables: Vec::new() };
+        for (c, name) in nested.children(rule) {
+            match name {
                 "condition" => r.condition = Some(condition(&nested, c, depth + 1)?),
                 "Variables" => {
-                    r.variables.extend(c.children().filter(XNode::is_element).map(|v| variable(&nested, v)));
+                    r.variables.extend(nested.children(c).map(|(v, _)| variable(&nested, v)));
                 }
                 _ => {}
             }

@@ -6,12 +6,14 @@
 //! model and a rule can report it.
 
 mod build;
-mod walk;
-
 mod same;
+mod scan;
+mod tree;
+mod walk;
 
 pub use build::{BuildError, MAX_DEPTH, build_sequence};
 pub use same::Same;
+pub use tree::{AttrAt, Elem, Id, Tree};
 pub use walk::{Visit, Walk};
 
 use crate::analysis::step_types::StepKind;

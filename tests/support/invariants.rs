@@ -11,7 +11,7 @@ use tsq::container::{Format, TaskSequence, load_bytes, load_text};
 use tsq::convert::{PackageOptions, Target, convert, from_json, from_task_sequence};
 use tsq::fix::{Applicability, added_errors, rounds};
 use tsq::lint::{FileResult, Settings, check as lint};
-use tsq::model::Same;
+use tsq::model::{Same, Tree};
 use tsq::report::{locate, render_concise, render_human, render_json};
 use tsq::source::SourceFile;
 use tsq::writer::{FormatError, format, write_preserving};
@@ -21,6 +21,29 @@ pub fn check(name: &str, bytes: &[u8]) -> Result<(), String> {
     check_dump(name, bytes)?;
     check_reports(name, bytes)?;
     check_fmt(name, bytes)
+}
+
+/// Wherever the scanner reads a document (the file, and an `object.xml`'s CDATA sequence),
+/// roxmltree accepts it too and gives the same tree. Returns how many documents it read.
+pub fn check_tree(name: &str, bytes: &[u8]) -> Result<usize, String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut docs = vec![text.as_ref().to_owned()];
+    for l in load_bytes(name, bytes.to_vec(), None) {
+        let sequence = l.result.as_ref().ok().and_then(|ts| ts.package.as_ref()).and_then(|p| p.value("Sequence"));
+        if let Some(inner) = sequence.and_then(|v| v.raw.trim().strip_prefix("<![CDATA[")?.strip_suffix("]]>").map(str::to_owned)) {
+            docs.push(inner);
+        }
+    }
+    let mut scanned = 0;
+    for doc in &docs {
+        let Some(tree) = Tree::scan(doc) else { continue };
+        let parsed = tsq::syntax::parse(doc).map_err(|e| format!("the scanner read a document roxmltree refuses ({})", e.message))?;
+        if Tree::from_node(doc, parsed.root_element()) != tree {
+            return Err("the scanner's tree differs from roxmltree's".to_owned());
+        }
+        scanned += 1;
+    }
+    Ok(scanned)
 }
 
 /// `tsq dump` of every task sequence read from `bytes` is valid JSON.
@@ -38,6 +61,7 @@ pub fn check_dump(name: &str, bytes: &[u8]) -> Result<(), String> {
 /// Load and check `bytes`: every output format renders, the JSON report is valid JSON, and every
 /// position is inside the file.
 pub fn check_reports(name: &str, bytes: &[u8]) -> Result<(), String> {
+    check_tree(name, bytes)?;
     let settings = Settings::default();
     let results: Vec<FileResult> = load_bytes(name, bytes.to_vec(), None).into_iter().map(|l| lint(l, &settings)).collect();
     for r in &results {
