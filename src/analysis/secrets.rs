@@ -160,3 +160,28 @@ fn secrets_of<'a>(visit: &Visit<'a>, text: &str, out: &mut Vec<Secret<'a>>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Place, find, find_in};
+    use crate::container::load_bytes;
+
+    #[test]
+    fn switches_match_in_any_case_and_a_given_walk_finds_the_same() {
+        let text = concat!(
+            r#"<sequence version="3.10"><group name="g"><step type="SMS_TaskSequence_RunCommandLineAction" name="a">"#,
+            r#"<action>cmd /c NET USE z: \\s\x /USER:d\u Pw1 &amp;&amp; x.ps1 -AdminPassWord: Pw2 /P:Pw3 /u:y Pw4</action>"#,
+            r#"<defaultVarList><variable name="OSDJoinPASSWORD">Pw5</variable></defaultVarList></step></group></sequence>"#
+        );
+        let Some(Ok(ts)) = load_bytes("t.xml", text.as_bytes().to_vec(), None).pop().map(|l| l.result) else { panic!("no sequence") };
+        let found = find(&ts.sequence, text);
+        let visits: Vec<_> = ts.sequence.walk().collect();
+        let given = find_in(&visits, text);
+        let shown = |s: &[super::Secret<'_>]| -> Vec<(String, usize)> {
+            s.iter().map(|s| (text.get(s.span.start..s.span.end).unwrap_or("?").to_owned(), s.visit.number)).collect()
+        };
+        assert_eq!(shown(&found), [("Pw5".to_owned(), 1), ("Pw1".into(), 1), ("Pw2".into(), 1), ("Pw3".into(), 1), ("Pw4".into(), 1)]);
+        assert_eq!(shown(&found), shown(&given));
+        assert!(matches!(&found.first().map(|s| &s.place), Some(Place::Variable(n)) if n == "OSDJoinPASSWORD"));
+    }
+}
