@@ -110,10 +110,11 @@ pub fn check_as(loaded: Loaded, settings: &Settings, key: &str) -> FileResult {
         Ok(ts) => {
             let text = result.source.as_ref().map_or("", |s| s.text.as_str());
             let mut all = run_all(ts, text, settings);
-            if all.iter().any(|(d, _)| d.step_number.is_some()) {
-                let ids = crate::identity::identities(&ts.sequence);
+            let numbers: std::collections::HashSet<usize> = all.iter().filter_map(|(d, _)| d.step_number).collect();
+            if !numbers.is_empty() {
+                let ids = crate::identity::identities_where(&ts.sequence, |n| numbers.contains(&n));
                 for (d, _) in &mut all {
-                    d.step_id = d.step_number.and_then(|n| ids.get(n)).map(ToString::to_string);
+                    d.step_id = d.step_number.and_then(|n| ids.get(n)?.as_ref()).map(ToString::to_string);
                 }
             }
             apply_inline_suppressions(ts, text, all, settings, &mut result.suppressed)

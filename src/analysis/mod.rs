@@ -7,3 +7,4 @@ pub mod facts;
 pub mod references;
 pub mod secrets;
 pub mod step_types;
+pub mod text;

@@ -3,10 +3,12 @@
 //! variables and `<action>` switches carry package IDs and application model names, and the set
 //! of references a task sequence can be checked against.
 
+use super::text::{ends_with_ignore_case, strip_prefix_ignore_case, tokens};
 use crate::container::TaskSequence;
 use crate::inventory::Inventory;
 use crate::model::{Sequence, Value, Visit};
 use crate::span::Span;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// What a reference points at.
@@ -110,10 +112,13 @@ fn list_items(v: &Value) -> Vec<(String, Span)> {
     out
 }
 
-/// Whether a variable name is `OSDPackage<N>PackageId` or `OSDApp<N>Name`.
+/// Whether a variable name is `OSDPackage<N>PackageId` or `OSDApp<N>Name` (`prefix` and
+/// `suffix` compared case-insensitively, `<N>` one or more ASCII digits).
 fn indexed(name: &str, prefix: &str, suffix: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    strip_prefix_ignore_case(name, prefix).is_some_and(|rest| {
+        let digits = rest.len().saturating_sub(suffix.len());
+        digits > 0 && ends_with_ignore_case(rest, suffix) && rest.as_bytes().get(..digits).is_some_and(|n| n.iter().all(u8::is_ascii_digit))
+    })
 }
 
 /// The references written in a step's variables.
@@ -151,31 +156,20 @@ fn variable_uses(visit: &Visit<'_>) -> Vec<Use> {
     out
 }
 
-/// Whitespace-separated tokens with their byte offsets.
-fn tokens(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-        match (c.is_whitespace(), start) {
-            (true, Some(s)) => {
-                out.push((s, text.get(s..i).unwrap_or("")));
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
-    }
-    out
+/// The executable of an `<action>` (its first token) as written in [`SWITCHES`], or `None` when
+/// it is not one with reference switches. The token's path, quotes and `&quot;` are ignored.
+fn switch_exe(token: &str) -> Option<&'static str> {
+    let base = token.trim_matches('"').rsplit(['\\', '/']).next().unwrap_or("");
+    let base = if base.contains("&quot;") { Cow::Owned(base.replace("&quot;", "")) } else { Cow::Borrowed(base) };
+    SWITCHES.iter().map(|(exe, ..)| *exe).find(|exe| exe.eq_ignore_ascii_case(&base))
 }
 
 /// The references in a step's `<action>`: only the switches its generated command line has.
 fn action_uses(visit: &Visit<'_>) -> Vec<Use> {
     let Some(action) = &visit.node.action else { return Vec::new() };
     let raw = action.raw.as_ref();
-    let mut tokens = tokens(raw).into_iter();
-    let Some((_, exe)) = tokens.next() else { return Vec::new() };
-    let exe = exe.trim_matches('"').replace("&quot;", "");
-    let exe = exe.rsplit(['\\', '/']).next().unwrap_or("").to_ascii_lowercase();
+    let mut tokens = tokens(raw);
+    let Some(exe) = tokens.next().and_then(|(_, exe)| switch_exe(exe)) else { return Vec::new() };
     let mut out = Vec::new();
     for (i, (off, token)) in tokens.enumerate() {
         // smsswd.exe's package switch is its first argument; the rest is the user's command line.
@@ -290,7 +284,7 @@ impl<'a> Known<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Kind, Origin, step_uses};
+    use super::{Kind, Origin, indexed, step_uses};
     use crate::container::load_bytes;
 
     /// `(id, source, text under the span)` of every use in a sequence body.
@@ -306,6 +300,15 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn indexed_names_need_digits_between_prefix_and_suffix() {
+        assert!(indexed("OSDPackage12PackageID", "osdpackage", "packageid"));
+        assert!(indexed("osdapp1NAME", "osdapp", "name"));
+        for name in ["OSDPackagePackageID", "OSDAppXName", "OSDApp1Names", "XOSDApp1Name", "OSDApp1\u{e9}Name", "OSDApp"] {
+            assert!(!indexed(name, "osdapp", "name") && !indexed(name, "osdpackage", "packageid"), "{name}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! holding a value, and credentials written into command lines. The `plaintext-secret` rule
 //! reports them; `tsq redact` clears them.
 
+use super::text::{ends_with_ignore_case, starts_with_ignore_case, tokens};
 use crate::model::{Sequence, Value, Visit};
 use crate::span::{Span, unescape};
 
@@ -44,27 +45,13 @@ pub struct Secret<'a> {
 /// Whether `name` is a secret variable.
 #[must_use]
 pub fn is_secret_var(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    (lower.ends_with("password") && !NOT_SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name)))
+    (ends_with_ignore_case(name, "password") && !NOT_SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name)))
         || SECRETS.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// Whether a value is a literal (not `%var%`, `$var`, `*`, a sub-expression or empty).
 fn literal(value: &str) -> bool {
     !value.is_empty() && value != "*" && !value.starts_with(['%', '$', '('])
-}
-
-/// Whitespace-separated tokens of `raw` with their offsets.
-fn tokens(raw: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut rest = raw;
-    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
-        let tail = rest.get(start..).unwrap_or("");
-        let len = tail.find(char::is_whitespace).unwrap_or(tail.len());
-        out.push((raw.len() - rest.len() + start, tail.get(..len).unwrap_or("")));
-        rest = tail.get(len..).unwrap_or("");
-    }
-    out
 }
 
 /// A credential in a command line.
@@ -81,8 +68,10 @@ struct Credential {
 /// Credentials in a command line.
 fn credentials(v: &Value) -> Vec<Credential> {
     let raw = v.raw.as_ref();
-    let lower = unescape(raw).to_ascii_lowercase();
-    let toks = tokens(raw);
+    // Whether the command line runs `net use`: decoded and lower-cased only when a `/user:`
+    // switch asks.
+    let mut net_use = None;
+    let mut toks = tokens(raw).peekable();
     let mut out = Vec::new();
     let mut push = |pattern, off: usize, value: &str, token: bool| {
         let clean = unescape(value);
@@ -91,18 +80,19 @@ fn credentials(v: &Value) -> Vec<Credential> {
             out.push(Credential { pattern, secret: clean.to_owned(), span: v.span_of(off..off + value.len()), token });
         }
     };
-    for (i, (off, tok)) in toks.iter().enumerate() {
-        let t = tok.to_ascii_lowercase();
-        let next = toks.get(i + 1);
-        if (t.starts_with("/user:") || t.starts_with("/u:")) && lower.contains("net use") {
+    while let Some((off, tok)) = toks.next() {
+        let next = toks.peek().copied();
+        if (starts_with_ignore_case(tok, "/user:") || starts_with_ignore_case(tok, "/u:"))
+            && *net_use.get_or_insert_with(|| unescape(raw).to_ascii_lowercase().contains("net use"))
+        {
             if let Some((o, n)) = next.filter(|(_, n)| !n.starts_with('/')) {
-                push("`net use /user:` password", *o, n, true);
+                push("`net use /user:` password", o, n, true);
             }
-        } else if t.starts_with('-') && t.trim_end_matches(':').ends_with("password") {
+        } else if tok.starts_with('-') && ends_with_ignore_case(tok.trim_end_matches(':'), "password") {
             if let Some((o, n)) = next.filter(|(_, n)| !n.starts_with('-')) {
-                push("`-…Password` parameter", *o, n, true);
+                push("`-…Password` parameter", o, n, true);
             }
-        } else if let Some(head) = ["/password:", "/p:"].iter().find(|h| t.starts_with(**h)) {
+        } else if let Some(head) = ["/password:", "/p:"].iter().find(|h| starts_with_ignore_case(tok, h)) {
             push("`/p:` or `/password:` argument", off + head.len(), tok.get(head.len()..).unwrap_or(""), false);
         }
     }
@@ -126,38 +116,72 @@ fn unquoted(text: &str, span: Span) -> (Span, bool) {
 pub fn find<'a>(seq: &'a Sequence, text: &str) -> Vec<Secret<'a>> {
     let mut out = Vec::new();
     for visit in seq.walk() {
-        let node = visit.node;
-        for v in node.variables.iter().filter(|v| is_secret_var(v.name())) {
-            let value = v.value.text();
-            let t = value.trim();
-            let single_ref = t.len() > 2 && t.starts_with('%') && t.ends_with('%') && !t.get(1..t.len() - 1).unwrap_or("").contains('%');
-            if t.is_empty() || single_ref {
-                continue;
-            }
-            let place = Place::Variable(v.name().to_owned());
-            out.push(Secret {
-                visit: visit.clone(),
-                place,
-                span: v.value.span,
-                value_span: v.value.span,
-                needs_value: false,
-                repeated: false,
-            });
-        }
-        let mut seen: Vec<String> = Vec::new();
-        let sources = node.variables.iter().filter(|v| COMMAND_VARS.iter().any(|n| n.eq_ignore_ascii_case(v.name()))).map(|v| &v.value);
-        for value in sources.chain(node.action.as_ref()) {
-            for c in credentials(value) {
-                let repeated = seen.contains(&c.secret);
-                if !repeated {
-                    seen.push(c.secret);
-                }
-                let (value_span, quoted) = unquoted(text, c.span);
-                let needs_value = c.token && !quoted;
-                let place = Place::CommandLine(c.pattern);
-                out.push(Secret { visit: visit.clone(), place, span: c.span, value_span, needs_value, repeated });
-            }
-        }
+        secrets_of(&visit, text, &mut out);
     }
     out
+}
+
+/// Every clear-text secret of the nodes of a walk already made (see
+/// [`crate::analysis::facts::Facts::visits`]), in document order; `text` is the decoded file.
+#[must_use]
+pub fn find_in<'a>(visits: &[Visit<'a>], text: &str) -> Vec<Secret<'a>> {
+    let mut out = Vec::new();
+    for visit in visits {
+        secrets_of(visit, text, &mut out);
+    }
+    out
+}
+
+/// The clear-text secrets of one node, appended to `out`.
+fn secrets_of<'a>(visit: &Visit<'a>, text: &str, out: &mut Vec<Secret<'a>>) {
+    let node = visit.node;
+    for v in node.variables.iter().filter(|v| is_secret_var(v.name())) {
+        let value = v.value.text();
+        let t = value.trim();
+        let single_ref = t.len() > 2 && t.starts_with('%') && t.ends_with('%') && !t.get(1..t.len() - 1).unwrap_or("").contains('%');
+        if t.is_empty() || single_ref {
+            continue;
+        }
+        let place = Place::Variable(v.name().to_owned());
+        out.push(Secret { visit: visit.clone(), place, span: v.value.span, value_span: v.value.span, needs_value: false, repeated: false });
+    }
+    let mut seen: Vec<String> = Vec::new();
+    let sources = node.variables.iter().filter(|v| COMMAND_VARS.iter().any(|n| n.eq_ignore_ascii_case(v.name()))).map(|v| &v.value);
+    for value in sources.chain(node.action.as_ref()) {
+        for c in credentials(value) {
+            let repeated = seen.contains(&c.secret);
+            if !repeated {
+                seen.push(c.secret);
+            }
+            let (value_span, quoted) = unquoted(text, c.span);
+            let needs_value = c.token && !quoted;
+            let place = Place::CommandLine(c.pattern);
+            out.push(Secret { visit: visit.clone(), place, span: c.span, value_span, needs_value, repeated });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Place, find, find_in};
+    use crate::container::load_bytes;
+
+    #[test]
+    fn switches_match_in_any_case_and_a_given_walk_finds_the_same() {
+        let text = concat!(
+            r#"<sequence version="3.10"><group name="g"><step type="SMS_TaskSequence_RunCommandLineAction" name="a">"#,
+            r#"<action>cmd /c NET USE z: \\s\x /USER:d\u Pw1 &amp;&amp; x.ps1 -AdminPassWord: Pw2 /P:Pw3 /u:y Pw4</action>"#,
+            r#"<defaultVarList><variable name="OSDJoinPASSWORD">Pw5</variable></defaultVarList></step></group></sequence>"#
+        );
+        let Some(Ok(ts)) = load_bytes("t.xml", text.as_bytes().to_vec(), None).pop().map(|l| l.result) else { panic!("no sequence") };
+        let found = find(&ts.sequence, text);
+        let visits: Vec<_> = ts.sequence.walk().collect();
+        let given = find_in(&visits, text);
+        let shown = |s: &[super::Secret<'_>]| -> Vec<(String, usize)> {
+            s.iter().map(|s| (text.get(s.span.start..s.span.end).unwrap_or("?").to_owned(), s.visit.number)).collect()
+        };
+        assert_eq!(shown(&found), [("Pw5".to_owned(), 1), ("Pw1".into(), 1), ("Pw2".into(), 1), ("Pw3".into(), 1), ("Pw4".into(), 1)]);
+        assert_eq!(shown(&found), shown(&given));
+        assert!(matches!(&found.first().map(|s| &s.place), Some(Place::Variable(n)) if n == "OSDJoinPASSWORD"));
+    }
 }

@@ -1,6 +1,7 @@
 //! `invalid-boolean`: a boolean attribute or step variable is not `true` or `false`.
 
 use super::{Category, Ctx, Rule, RuleMeta};
+use crate::analysis::text::{starts_with_ignore_case, strip_prefix_ignore_case};
 use crate::diagnostic::Severity;
 use crate::fix::{Edit, Fix, FixKind};
 use crate::span::Span;
@@ -37,14 +38,13 @@ const BOOL_VARS: &[&str] = &[
 
 /// Whether a step variable named `name` holds a boolean.
 fn is_bool_var(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if BOOL_VARS.iter().any(|v| v.eq_ignore_ascii_case(name)) || lower.starts_with("osdcheck") {
+    if BOOL_VARS.iter().any(|v| v.eq_ignore_ascii_case(name)) || starts_with_ignore_case(name, "osdcheck") {
         return true;
     }
     // OSDPartitions<N>Bootable, …QuickFormat, …AssignVolumeLetter.
-    lower.strip_prefix("osdpartitions").is_some_and(|rest| {
+    strip_prefix_ignore_case(name, "osdpartitions").is_some_and(|rest| {
         let tail = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-        tail.len() < rest.len() && ["bootable", "quickformat", "assignvolumeletter"].contains(&tail)
+        tail.len() < rest.len() && ["bootable", "quickformat", "assignvolumeletter"].iter().any(|t| t.eq_ignore_ascii_case(tail))
     })
 }
 
@@ -96,9 +96,12 @@ impl Rule for InvalidBoolean {
                         r.fix(fix);
                     }
                 }
+                if !is_bool_var(var.name()) {
+                    continue;
+                }
                 let text = var.value.text();
                 let text = text.trim();
-                if is_bool_var(var.name()) && !text.is_empty() && !text.contains('%') && var.value.as_bool_loose().is_none() {
+                if !text.is_empty() && !text.contains('%') && var.value.as_bool_loose().is_none() {
                     let mut r = cx.report_at(visit, var.value.span, format!("variable `{}` is `{text}`, not `true` or `false`", var.name()));
                     r.help("write `true` or `false`, or set the option again in the task sequence editor");
                     if let Some(fix) = bool_fix(var.value.span, &var.value.raw) {

@@ -1,6 +1,7 @@
 //! `invalid-success-codes`: success codes are not a space-separated list of integers.
 
 use super::{Category, Ctx, Rule, RuleMeta};
+use crate::analysis::text::ends_with_ignore_case;
 use crate::diagnostic::Severity;
 use crate::fix::{Edit, Fix, FixKind};
 use crate::model::Value;
@@ -45,7 +46,7 @@ impl Rule for InvalidSuccessCodes {
         for visit in cx.facts.visits() {
             let node = visit.node;
             let attrs = ["successCodeList", "successCodes"].into_iter().filter_map(|a| node.attr(a).map(|v| (a, v)));
-            let vars = node.variables.iter().filter(|v| v.name().to_ascii_lowercase().ends_with("successcodes")).map(|v| (v.name(), &v.value));
+            let vars = node.variables.iter().filter(|v| ends_with_ignore_case(v.name(), "successcodes")).map(|v| (v.name(), &v.value));
             for (name, value) in attrs.chain(vars) {
                 let Some(bad) = first_bad(value) else { continue };
                 let whole = value.raw.trim();

@@ -3,7 +3,7 @@
 //! [`crate::analysis::secrets`], shared with `tsq redact`.
 
 use super::{Category, Ctx, Rule, RuleMeta};
-use crate::analysis::secrets::{Place, find};
+use crate::analysis::secrets::{Place, find_in};
 use crate::diagnostic::Severity;
 
 /// The rule.
@@ -24,7 +24,7 @@ impl Rule for PlaintextSecret {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let help = "remove the value and enter it in the console, where it is stored encrypted; use a masked variable as `%Name%` in command lines, and change the exposed password";
-        for s in find(&cx.ts.sequence, cx.text).into_iter().filter(|s| !s.repeated) {
+        for s in find_in(cx.facts.visits(), cx.text).into_iter().filter(|s| !s.repeated) {
             let message = match &s.place {
                 Place::Variable(name) => format!("secret variable `{name}` holds a value in clear text"),
                 Place::CommandLine(pattern) => format!("command line holds a clear-text credential ({pattern})"),
