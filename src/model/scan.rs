@@ -48,7 +48,15 @@ impl<'t> Scanner<'t> {
             bytes: text.as_bytes(),
             at: 0,
             namespaces: 0,
-            tree: Tree { text, elems: Vec::new(), attrs: Vec::new(), comments: Vec::new(), prolog: Vec::new() },
+            // Room for every `<` and `=`, more than there are elements and attributes: capacity
+            // that is never written costs no memory, and the tables are never copied to grow.
+            tree: Tree {
+                text,
+                elems: Vec::with_capacity(memchr::memchr_iter(b'<', text.as_bytes()).count()),
+                attrs: Vec::with_capacity(memchr::memchr_iter(b'=', text.as_bytes()).count()),
+                comments: Vec::new(),
+                prolog: Vec::new(),
+            },
         }
     }
 
