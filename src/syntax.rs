@@ -168,8 +168,7 @@ fn strip_position(s: &str) -> String {
 }
 
 /// `"Unexpected"` → `"unexpected"`.
-#[must_use]
-pub fn lower_first(s: &str) -> String {
+fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     c.next().map_or_else(String::new, |f| f.to_lowercase().chain(c).collect())
 }
