@@ -134,8 +134,7 @@ impl<'t> Tree<'t> {
             }));
             let name = text.get(r.start + 1..r.end).unwrap_or("");
             let name_len = name.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(name.len());
-            let after_attrs = n.attributes().map(|a| a.range().end).max().unwrap_or(r.start + 1);
-            let tag_end = text.get(after_attrs..r.end).and_then(|s| s.find('>')).map_or(r.end, |i| after_attrs + i + 1);
+            let tag_end = start_tag_end(text, r.clone());
             let self_closing = tag_end >= 2 && text.get(tag_end - 2..tag_end) == Some("/>");
             // The end tag `</name>` holds no `<`, so the last `<` of the element starts it.
             let content_end =
@@ -261,6 +260,22 @@ impl<'t> Tree<'t> {
         let (from, to) = self.elem(id).lead;
         self.comments.get(from as usize..to as usize).unwrap_or_default()
     }
+}
+
+/// The offset just after the `>` of the start tag of the element at `r`: the first `>` outside
+/// a quoted value (roxmltree lists no namespace declaration among the attributes, so their
+/// values must be stepped over here too).
+fn start_tag_end(text: &str, r: Range<usize>) -> usize {
+    let mut quote = None;
+    for (i, &b) in text.as_bytes().get(r.clone()).unwrap_or_default().iter().enumerate() {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if b == q => quote = None,
+            (None, b'>') => return r.start + i + 1,
+            _ => {}
+        }
+    }
+    r.end
 }
 
 /// How many comments come right before `n` among its siblings, with only whitespace text between.
