@@ -124,9 +124,7 @@ fn node_id(path: &Path<'_>, node: &Node) -> NodeId {
 /// [`Sequence::walk`]).
 #[must_use]
 pub fn identities(seq: &Sequence) -> Vec<NodeId> {
-    let mut out = Vec::new();
-    walk_paths(seq, |_, path, node| out.push(node_id(path, node)));
-    out
+    identities_where(seq, |_| true).into_iter().flatten().collect()
 }
 
 /// The identities of the nodes of `seq` whose instruction number is `wanted`, indexed by

@@ -63,6 +63,8 @@ fn the_scanner_leaves_other_forms_and_every_error_to_roxmltree() {
         "<sequence \u{e9}=\"1\"/>",
         "<xmlthing/>",
         "<sequence>&#X41;</sequence>",
+        "<sequence>&#x+41;</sequence>",
+        "<sequence a=\"&#+65;\"/>",
         "<sequence>\u{FFFF}</sequence>",
         "<sequence>&#xD800;</sequence>",
     ];

@@ -114,11 +114,8 @@ fn unquoted(text: &str, span: Span) -> (Span, bool) {
 /// Every clear-text secret of `seq`, in document order; `text` is the decoded file.
 #[must_use]
 pub fn find<'a>(seq: &'a Sequence, text: &str) -> Vec<Secret<'a>> {
-    let mut out = Vec::new();
-    for visit in seq.walk() {
-        secrets_of(&visit, text, &mut out);
-    }
-    out
+    let visits: Vec<Visit<'a>> = seq.walk().collect();
+    find_in(&visits, text)
 }
 
 /// Every clear-text secret of the nodes of a walk already made (see

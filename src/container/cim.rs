@@ -4,7 +4,7 @@
 //! other file does.
 
 use super::Problem;
-use crate::model::{Id, Package, PackageReference, Property, Tree, Value, intern};
+use crate::model::{Id, Package, PackageReference, Property, Tree, Value};
 use crate::span::Span;
 
 /// The instance's class name and its properties.
@@ -32,20 +32,20 @@ pub fn read_instance(text: &str) -> Result<Instance, Problem> {
         Some(v) => (v.raw.into_owned(), v.span),
         None => (String::new(), Span::at(tree.elem(root).start)),
     };
-    let mut package = Package { span: reader.span(root), ..Package::default() };
+    let mut package = Package { span: tree.elem(root).span(), ..Package::default() };
     for c in tree.children(root) {
         let pname = || reader.attr(c, "NAME").map(|v| v.raw.into_owned()).unwrap_or_default();
         match tree.name(c) {
             "PROPERTY" | "PROPERTY.REFERENCE" | "PROPERTY.OBJECT" => {
-                package.properties.push(Property { name: pname(), span: reader.span(c), value: reader.value(c), array_len: None });
+                package.properties.push(Property { name: pname(), span: tree.elem(c).span(), value: reader.value(c), array_len: None });
             }
             "PROPERTY.OBJECTARRAY" if pname() == "References" => {
-                package.references_span = Some(reader.span(c));
+                package.references_span = Some(tree.elem(c).span());
                 package.references.get_or_insert_with(Vec::new).extend(reader.references(c));
             }
             "PROPERTY.ARRAY" | "PROPERTY.OBJECTARRAY" => {
                 let len = reader.array_len(c);
-                package.properties.push(Property { name: pname(), span: reader.span(c), value: None, array_len: Some(len) });
+                package.properties.push(Property { name: pname(), span: tree.elem(c).span(), value: None, array_len: Some(len) });
             }
             _ => {}
         }
@@ -59,22 +59,16 @@ struct Reader<'a, 't> {
 }
 
 impl Reader<'_, '_> {
-    fn span(&self, id: Id) -> Span {
-        let e = self.tree.elem(id);
-        Span::new(e.start, e.end)
-    }
-
     /// The raw value of attribute `name` of element `id`.
     fn attr(&self, id: Id, name: &str) -> Option<Value> {
         let a = self.tree.attrs(id).iter().find(|a| self.tree.attr_name(a) == name)?;
-        Some(Value::new(intern(self.tree.text.get(a.value.clone()).unwrap_or("")), Span::new(a.value.start, a.value.end)))
+        Some(self.tree.value(a.value.clone()))
     }
 
     /// The content of the last `<VALUE>` of a property (`None` when it has none).
     fn value(&self, property: Id) -> Option<Value> {
         let v = self.tree.children(property).filter(|&c| self.tree.name(c) == "VALUE").last()?;
-        let e = self.tree.elem(v);
-        Some(Value::new(intern(self.tree.text.get(e.tag_end..e.content_end).unwrap_or("")), Span::new(e.tag_end, e.content_end)))
+        Some(self.tree.value(self.tree.elem(v).content()))
     }
 
     /// The number of values of an array property: its `VALUE`, `VALUE.OBJECT` and `VALUE.NULL`
@@ -115,7 +109,7 @@ impl Reader<'_, '_> {
     }
 
     fn reference(&self, instance: Id) -> PackageReference {
-        let mut out = PackageReference { span: self.span(instance), package: None, program: None, kind: None };
+        let mut out = PackageReference { span: self.tree.elem(instance).span(), package: None, program: None, kind: None };
         for p in self.tree.children(instance).filter(|&p| self.tree.name(p) == "PROPERTY") {
             let Some(value) = self.value(p) else { continue };
             match self.attr(p, "NAME").as_ref().map(|v| v.raw.as_ref()) {

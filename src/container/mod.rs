@@ -136,14 +136,6 @@ pub fn load_text(path: &str, bytes: Vec<u8>, force: Option<Format>) -> Loaded {
     }
 }
 
-/// The span of `<name` for the element starting at `start`, with the name as written (namespace
-/// prefix included, whatever its characters).
-fn tag_name_span(text: &str, start: usize) -> Span {
-    let tag = text.get(start + 1..).unwrap_or("");
-    let len = tag.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(tag.len());
-    Span::new(start, start + 1 + len)
-}
-
 /// The name of the first element in `text`, and its offset.
 pub(crate) fn root_name(text: &str) -> Option<(&str, usize)> {
     let mut rest = text;
@@ -208,14 +200,13 @@ fn build(tree: &Tree<'_>, seq: Id, map: OffsetMap) -> Result<Sequence, Problem> 
 /// The task sequence in a document: a `<sequence>` (raw, or MDT when it has a name or a
 /// description, unless `force` says which) or the 2007 wrapper.
 fn from_tree(tree: &Tree<'_>, force: Option<Format>) -> Result<TaskSequence, Problem> {
-    let text = tree.text;
     let root = Tree::ROOT;
-    let root_span = tag_name_span(text, tree.elem(root).start);
+    let root_span = tree.name_span(root);
     let child = |of: Id, name: &str| tree.children(of).find(|&c| tree.local_name(c) == name);
-    let span = |id: Id| Span::new(tree.elem(id).start, tree.elem(id).end);
+    let span = |id: Id| tree.elem(id).span();
     match (tree.local_name(root), force) {
         ("sequence", f) if f != Some(Format::SmsTaskSequencePackage) => {
-            let is_mdt = tree.has_attr(root, "name") || tree.has_attr(root, "description");
+            let is_mdt = tree.attr(root, "name").is_some() || tree.attr(root, "description").is_some();
             let format = match f {
                 Some(f) => f,
                 None if is_mdt => Format::MdtTs,
@@ -242,24 +233,14 @@ fn from_tree(tree: &Tree<'_>, force: Option<Format>) -> Result<TaskSequence, Pro
 
 /// Properties of the 2007 wrapper: each child element of the root but `SequenceData`.
 fn wrapper_package(tree: &Tree<'_>) -> Package {
-    let text = tree.text;
-    let span = |id: Id| Span::new(tree.elem(id).start, tree.elem(id).end);
-    let value = |r: std::ops::Range<usize>| Value::new(intern(text.get(r.clone()).unwrap_or("")), Span::new(r.start, r.end));
+    let span = |id: Id| tree.elem(id).span();
     let mut pkg = Package { span: span(Tree::ROOT), ..Package::default() };
     for c in tree.children(Tree::ROOT) {
         match tree.local_name(c) {
             "SequenceData" => {}
             "References" => {
                 pkg.references_span = Some(span(c));
-                let attr = |r: Id, n: &str| {
-                    tree.attrs(r)
-                        .iter()
-                        .find(|a| {
-                            let q = tree.attr_name(a);
-                            q.rsplit_once(':').map_or(q, |(_, local)| local) == n
-                        })
-                        .map(|a| value(a.value.clone()))
-                };
+                let attr = |r: Id, n: &str| tree.attr(r, n).map(|a| tree.value(a.value.clone()));
                 let refs = tree
                     .children(c)
                     .filter(|&r| tree.local_name(r) == "Reference")
@@ -274,8 +255,7 @@ fn wrapper_package(tree: &Tree<'_>) -> Package {
             }
             name => {
                 let elements = tree.children(c).count();
-                let e = tree.elem(c);
-                let value = (elements == 0).then(|| value(e.tag_end..e.content_end));
+                let value = (elements == 0).then(|| tree.value(tree.elem(c).content()));
                 pkg.properties.push(Property {
                     name: name.to_owned(),
                     span: span(c),
@@ -307,13 +287,13 @@ fn parse_cim(text: &str) -> Result<TaskSequence, Problem> {
     let tree = Tree::parse(&seq_text).map_err(|e| Problem::syntax(e.message, map.span(e.span)))?;
     let root = tree.elem(Tree::ROOT);
     if tree.local_name(Tree::ROOT) != "sequence" {
-        let at = map.span(tag_name_span(&seq_text, root.start));
+        let at = map.span(tree.name_span(Tree::ROOT));
         return Err(Problem::unsupported(
             format!("the `Sequence` property holds `<{}>`, not `<sequence>`", tree.local_name(Tree::ROOT)),
             at,
         ));
     }
-    let span = map.span(Span::new(root.start, root.end));
+    let span = map.span(root.span());
     let seq = build(&tree, Tree::ROOT, map)?;
     let mut ts = empty_ts(Format::CmObjectXml, seq, span);
     ts.package = Some(inst.package);

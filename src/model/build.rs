@@ -24,7 +24,6 @@ pub struct BuildError {
 /// The tree a sequence is built from, and how its offsets map back to the file on disk.
 struct Src<'a, 't> {
     tree: &'a Tree<'t>,
-    text: &'t str,
     /// From offsets in `text` to offsets in the file on disk.
     map: Arc<OffsetMap>,
 }
@@ -35,7 +34,7 @@ impl Src<'_, '_> {
     }
 
     fn value(&self, r: std::ops::Range<usize>) -> Value {
-        Value::mapped(intern(self.text.get(r.clone()).unwrap_or("")), &self.map, r.start)
+        Value::mapped(intern(self.tree.text.get(r.clone()).unwrap_or("")), &self.map, r.start)
     }
 
     /// The attributes of `n`, in a vector of exactly their number (collecting would give room
@@ -55,20 +54,17 @@ impl Src<'_, '_> {
 
     /// The span of `<name` at the start of element `n`, with the name as written (prefix included).
     fn name_span(&self, n: Id) -> Span {
-        let start = self.tree.elem(n).start;
-        self.span(start..start + 1 + self.tree.name(n).len())
+        self.map.span(self.tree.name_span(n))
     }
 
     /// The whole element.
     fn elem_span(&self, n: Id) -> Span {
-        let e = self.tree.elem(n);
-        self.span(e.start..e.end)
+        self.map.span(self.tree.elem(n).span())
     }
 
     /// The raw content between the start and end tags (empty for a self-closing element).
     fn content(&self, n: Id) -> Value {
-        let e = self.tree.elem(n);
-        self.value(e.tag_end..e.content_end)
+        self.value(self.tree.elem(n).content())
     }
 
     fn comment(&self, r: &std::ops::Range<usize>) -> Value {
@@ -85,7 +81,7 @@ impl Src<'_, '_> {
 /// Build the model of the `<sequence>` element `seq` of `tree`; `map` takes offsets in the tree's
 /// text to offsets in the file on disk.
 pub fn build_sequence(tree: &Tree<'_>, seq: Id, map: OffsetMap) -> Result<Sequence, BuildError> {
-    let src = Src { tree, text: tree.text, map: Arc::new(map) };
+    let src = Src { tree, map: Arc::new(map) };
     depth_guard(&src, seq)?;
     let e = tree.elem(seq);
     let mut out = Sequence {
@@ -286,7 +282,7 @@ fn dynamic_rules(value: &Value, depth: usize) -> Result<DynamicRules, BuildError
             return Ok(out);
         }
     };
-    let nested = Src { tree: &tree, text: &inner, map: Arc::new(map) };
+    let nested = Src { tree: &tree, map: Arc::new(map) };
     for (rule, name) in nested.children(Tree::ROOT) {
         if name != "Rule" {
             continue;

@@ -384,17 +384,12 @@ impl<'t> Scanner<'t> {
         let body = self.bytes.get(self.at + 1..)?;
         let semi = memchr(b';', body.get(..body.len().min(12))?)?;
         let name = self.text.get(self.at + 1..self.at + 1 + semi)?;
-        let c = match name.strip_prefix('#') {
-            Some(num) => {
-                let code = match num.strip_prefix('x') {
-                    Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => u32::from_str_radix(hex, 16).ok()?,
-                    None if !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) => num.parse().ok()?,
-                    _ => return None,
-                };
-                char::from_u32(code).filter(|&c| is_xml_char(c))?
-            }
-            None => crate::span::decode_entity(name).filter(|_| !name.starts_with('#'))?,
-        };
+        // XML writes a character reference `&#` digits `;` or `&#x` hex digits `;` (a lower-case
+        // `x`, no sign); the decoder is more lenient, so the form is checked first.
+        let digits = |s: &str, hex: bool| !s.is_empty() && s.bytes().all(|b| if hex { b.is_ascii_hexdigit() } else { b.is_ascii_digit() });
+        let well_formed =
+            name.strip_prefix('#').is_none_or(|num| num.strip_prefix('x').map_or(digits(num, false), |hex| digits(hex, true)));
+        let c = crate::span::decode_entity(name).filter(|&c| well_formed && is_xml_char(c))?;
         self.at += semi + 2;
         Some(c)
     }

@@ -12,6 +12,8 @@
 //! the text, this tree and the model.
 
 use super::scan::Scanner;
+use super::{Value, intern};
+use crate::span::Span;
 use crate::syntax::SyntaxError;
 use roxmltree::Node as XNode;
 use std::ops::Range;
@@ -55,6 +57,20 @@ pub struct AttrAt {
     pub(super) name_len: usize,
     /// The value, between the quotes.
     pub value: Range<usize>,
+}
+
+impl Elem {
+    /// The whole element, as a span of its text.
+    #[must_use]
+    pub const fn span(&self) -> Span {
+        Span::new(self.start, self.end)
+    }
+
+    /// The content between the start and end tags (empty for a self-closing element).
+    #[must_use]
+    pub const fn content(&self) -> Range<usize> {
+        self.tag_end..self.content_end
+    }
 }
 
 impl AttrAt {
@@ -186,6 +202,13 @@ impl<'t> Tree<'t> {
         self.text.get(e.start + 1..e.start + 1 + e.name_len).unwrap_or("")
     }
 
+    /// The `<` and the name of element `id` as written, as a span of its text.
+    #[must_use]
+    pub fn name_span(&self, id: Id) -> Span {
+        let e = self.elem(id);
+        Span::new(e.start, e.start + 1 + e.name_len)
+    }
+
     /// The local name of element `id` (`step` for `a:step`).
     #[must_use]
     pub fn local_name(&self, id: Id) -> &'t str {
@@ -213,13 +236,19 @@ impl<'t> Tree<'t> {
         self.text.get(a.start..a.start + a.name_len).unwrap_or("")
     }
 
-    /// Whether element `id` has an attribute of local name `name` (as roxmltree's `has_attribute`).
+    /// The attribute of element `id` whose local name is `name` (as roxmltree's `attribute`).
     #[must_use]
-    pub fn has_attr(&self, id: Id, name: &str) -> bool {
-        self.attrs(id).iter().any(|a| {
+    pub fn attr(&self, id: Id, name: &str) -> Option<&AttrAt> {
+        self.attrs(id).iter().find(|a| {
             let q = self.attr_name(a);
             q.rsplit_once(':').map_or(q, |(_, l)| l) == name
         })
+    }
+
+    /// The text at `r` as a value, verbatim (entities not decoded), spanned in this text.
+    #[must_use]
+    pub fn value(&self, r: Range<usize>) -> Value {
+        Value::new(intern(self.text.get(r.clone()).unwrap_or("")), Span::new(r.start, r.end))
     }
 
     /// Every comment inside element `id`, in document order.
